@@ -1,0 +1,47 @@
+/**
+ * Builds the self-contained script a step uploads and runs on the host: a header with the
+ * step's inputs as shell variables, then scripts/host/lib.sh, then scripts/host/<name>.sh.
+ * Pure: the same inputs give the same bytes on every machine (no paths, no time).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+
+/** Folder holding the host scripts (shipped in the package under scripts/host). */
+export const HOST_SCRIPTS_DIR = path.resolve(__dirname, '..', '..', '..', 'scripts', 'host');
+
+const cache = new Map<string, string>();
+
+/** Reads scripts/host/<file> once per process. */
+export function readHostScript(file: string): string {
+  let text = cache.get(file);
+  if (text === undefined) {
+    text = fs.readFileSync(path.join(HOST_SCRIPTS_DIR, file), 'utf8');
+    cache.set(file, text);
+  }
+  return text;
+}
+
+/** Quotes a value for a POSIX shell: 'it'\''s'. */
+export function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+const NAME = /^GLR_[A-Z0-9_]+$/;
+
+/**
+ * The full text of step `name` (scripts/host/<name>.sh) with `env` set. Values must not be
+ * secrets: the header is part of the synthesized stack. Keys are sorted for stable output.
+ */
+export function buildStepScript(name: string, env: { readonly [key: string]: string }): string {
+  const lines = ['#!/usr/bin/env bash', `# cdktf-gitlab-runner step: ${name}`, 'set -euo pipefail', `GLR_STEP=${shellQuote(name)}`];
+  for (const key of Object.keys(env).sort()) {
+    if (!NAME.test(key)) throw new Error(`internal: step variable ${key} must match ${NAME}`);
+    lines.push(`${key}=${shellQuote(env[key])}`);
+  }
+  lines.push('export GLR_STEP ' + Object.keys(env).sort().join(' '));
+  return [lines.join('\n'), stripShebang(readHostScript('lib.sh')), stripShebang(readHostScript(`${name}.sh`))].join('\n');
+}
+
+function stripShebang(text: string): string {
+  return text.replace(/^#!.*\n/, '');
+}
