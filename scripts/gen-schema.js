@@ -13,7 +13,20 @@ const fs = require('fs');
 const path = require('path');
 
 const root = path.resolve(__dirname, '..');
-const input = process.argv[2] ?? path.resolve(root, '../shared/reference/gitlab-runner-config-keys.json');
+const args = process.argv.slice(2);
+/** --check: compare with the committed files instead of writing them (exit 1 when stale). */
+const check = args.includes('--check');
+const input = args.filter((a) => a !== '--check')[0] ?? path.resolve(root, '../shared/reference/gitlab-runner-config-keys.json');
+const outputs = [];
+function emit(rel, text) {
+  const file = path.join(root, rel);
+  if (!check) {
+    fs.writeFileSync(file, text);
+    return;
+  }
+  const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  if (current !== text) outputs.push(rel);
+}
 
 /** Keys whose values are secrets: redacted in previews, never embedded in synthesized output. */
 const SECRET_KEYS = new Set([
@@ -87,7 +100,12 @@ const sections = data.sections.map((s) => {
     const spec = { key: k.key, prop: propName(k), type };
     if (type === 'table' || type === 'table[]') {
       spec.section = sectionNames.has(full) ? full : undefined;
-      if (!spec.section) spec.type = 'free'; // e.g. runners.kubernetes: not enumerated, raw only
+      if (!spec.section) {
+        // e.g. runners.kubernetes: a section we do not enumerate. It is a known key (so it is not
+        // "unknown"), but it has no typed prop: users set it through the rawToml escape hatch.
+        spec.type = 'free';
+        spec.rawOnly = true;
+      }
     }
     if (k.enum) spec.enum = k.enum;
     if (k.default !== undefined && k.default !== null) spec.default = k.default;
@@ -137,7 +155,7 @@ export const SECTIONS: readonly SectionSpec[] = ${JSON.stringify(sections.map((s
 /** Keys the runner no longer reads (not in the struct any more), with what replaced them. */
 export const REMOVED_KEYS: readonly RemovedKeySpec[] = ${JSON.stringify(removed, null, 2)};
 `;
-fs.writeFileSync(path.join(root, 'lib/private/config/schema.generated.ts'), schemaTs);
+emit('lib/private/config/schema.generated.ts', schemaTs);
 
 // ---- props interfaces ----
 function tsType(spec) {
@@ -172,6 +190,28 @@ function docComment(spec, section, indent) {
   return `${indent}/**\n${lines.map((l) => `${indent} *${l ? ` ${l}` : ''}`).join('\n')}\n${indent} */`;
 }
 
+/** The escape hatch on the global section and on each [[runners]] entry. */
+function rawTomlDoc(s) {
+  const where = s.form === 'root' ? 'the global section' : 'this `[[runners]]` entry';
+  const rawOnly = s.keys.filter((k) => k.rawOnly).map((k) => `\`${k.key}\``);
+  const example = s.form === 'root'
+    ? '{ some_new_key: "value" }'
+    : '{ kubernetes: { namespace: "ci", poll_timeout: 180 } }';
+  const lines = [
+    `Escape hatch: raw TOML keys merged into ${where}, for sections and keys that have no typed`,
+    'property here' + (rawOnly.length ? ` (${rawOnly.join(', ')} and keys newer than this library).` : ' (keys newer than this library).'),
+    'Keys are in TOML spelling; nested tables merge into the typed sections (`{ docker: { new_key: 1 } }`).',
+    'A key that a typed property also sets is an error naming both (never a silent override), and',
+    'every raw key is validated like the typed ones (unknown keys get a "did you mean").',
+    'JS numbers with a whole value are written as TOML integers, others as floats; bigints as integers.',
+    '',
+    `Example: \`rawToml: ${example}\``,
+    '@default - no raw keys',
+    `@see ${s.docUrl}`,
+  ];
+  return `  /**\n${lines.map((l) => `   *${l ? ` ${l}` : ''}`).join('\n')}\n   */\n  readonly rawToml?: { readonly [key: string]: TomlValue };\n\n`;
+}
+
 let props = `${header}
 /* eslint-disable max-len */
 import type { TomlValue } from '../private/config/schema-types';
@@ -183,10 +223,20 @@ for (const s of sections) {
   props += `export interface ${iname} {\n`;
   for (const k of s.keys) {
     if (k.removed) continue; // removed keys are not typed props; the validator rejects them in raw input
+    if (k.rawOnly) continue; // not enumerated: set through rawToml
     props += `${docComment(k, s, '  ')}\n  readonly ${k.prop}?: ${tsType(k)};\n\n`;
   }
+  if (s.form === 'root' || s.name === 'runners') props += rawTomlDoc(s);
   if (s.freeForm) props += '  readonly [key: string]: TomlValue;\n';
   props += `}\n\n`;
 }
-fs.writeFileSync(path.join(root, 'lib/config/props.generated.ts'), props.trimEnd() + '\n');
-console.log(`generated ${sections.length} sections, ${sections.reduce((n, s) => n + s.keys.length, 0)} keys`);
+emit('lib/config/props.generated.ts', props.trimEnd() + '\n');
+if (check) {
+  if (outputs.length > 0) {
+    console.error(`stale generated files: ${outputs.join(', ')}. Fix: run node scripts/gen-schema.js`);
+    process.exit(1);
+  }
+  console.log('generated files are current');
+} else {
+  console.log(`generated ${sections.length} sections, ${sections.reduce((n, s) => n + s.keys.length, 0)} keys`);
+}

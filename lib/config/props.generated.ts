@@ -141,6 +141,20 @@ export interface RunnerConfigProps {
    */
   readonly shutdownTimeoutSeconds?: number;
 
+  /**
+   * Escape hatch: raw TOML keys merged into the global section, for sections and keys that have no typed
+   * property here (keys newer than this library).
+   * Keys are in TOML spelling; nested tables merge into the typed sections (`{ docker: { new_key: 1 } }`).
+   * A key that a typed property also sets is an error naming both (never a silent override), and
+   * every raw key is validated like the typed ones (unknown keys get a "did you mean").
+   * JS numbers with a whole value are written as TOML integers, others as floats; bigints as integers.
+   *
+   * Example: `rawToml: { some_new_key: "value" }`
+   * @default - no raw keys
+   * @see https://docs.gitlab.com/runner/configuration/advanced-configuration/#the-global-section
+   */
+  readonly rawToml?: { readonly [key: string]: TomlValue };
+
 }
 
 /**
@@ -275,24 +289,6 @@ export interface ExperimentalUsageLoggerProps {
    * @see https://docs.gitlab.com/runner/configuration/advanced-configuration/#the-experimentalusagelogger-section
    */
   readonly writers?: string[];
-
-  /**
-   * Table: log_dir, max_backup_files, max_rotation_age, labels for the logrotate writer.
-   *
-   * TOML key: `logrotate`.
-   * @default - not written (runner default applies)
-   * @see https://docs.gitlab.com/runner/configuration/advanced-configuration/#the-experimentalusagelogger-section
-   */
-  readonly logrotate?: { readonly [key: string]: TomlValue };
-
-  /**
-   * Table for the Snowplow writer (collector_uri, app_id, category, realm, deployment_type, metadata, enable_oidc, ...).
-   *
-   * TOML key: `snowplow_billing`.
-   * @default - not written (runner default applies)
-   * @see https://docs.gitlab.com/runner/configuration/advanced-configuration/#the-experimentalusagelogger-section
-   */
-  readonly snowplowBilling?: { readonly [key: string]: TomlValue };
 
   /**
    * Old location of the logrotate directory.
@@ -712,16 +708,6 @@ export interface RunnerProps {
   readonly featureFlags?: { readonly [key: string]: boolean };
 
   /**
-   * (Experimental) per-runner monitoring; contains job_queuing_durations.
-   *
-   * TOML key: `monitoring`.
-   * Since GitLab Runner 16.10 (git).
-   * @default - not written (runner default applies)
-   * @see https://docs.gitlab.com/runner/configuration/advanced-configuration/#the-runners-section
-   */
-  readonly monitoring?: { readonly [key: string]: TomlValue };
-
-  /**
    * Place job containers in per-slot cgroups.
    *
    * TOML key: `use_slot_cgroups`.
@@ -796,15 +782,6 @@ export interface RunnerProps {
   readonly machine?: RunnerMachineProps;
 
   /**
-   * Kubernetes executor table (not enumerated here; see KubernetesConfig in common/config.go).
-   *
-   * TOML key: `kubernetes`.
-   * @default - not written (runner default applies)
-   * @see https://docs.gitlab.com/runner/configuration/advanced-configuration/#the-runners-section
-   */
-  readonly kubernetes?: { readonly [key: string]: TomlValue };
-
-  /**
    * Custom executor table.
    *
    * TOML key: `custom`.
@@ -832,6 +809,20 @@ export interface RunnerProps {
    * @see https://docs.gitlab.com/runner/configuration/advanced-configuration/#the-runners-section
    */
   readonly stepRunnerImage?: string;
+
+  /**
+   * Escape hatch: raw TOML keys merged into this `[[runners]]` entry, for sections and keys that have no typed
+   * property here (`monitoring`, `kubernetes` and keys newer than this library).
+   * Keys are in TOML spelling; nested tables merge into the typed sections (`{ docker: { new_key: 1 } }`).
+   * A key that a typed property also sets is an error naming both (never a silent override), and
+   * every raw key is validated like the typed ones (unknown keys get a "did you mean").
+   * JS numbers with a whole value are written as TOML integers, others as floats; bigints as integers.
+   *
+   * Example: `rawToml: { kubernetes: { namespace: "ci", poll_timeout: 180 } }`
+   * @default - no raw keys
+   * @see https://docs.gitlab.com/runner/configuration/advanced-configuration/#the-runners-section
+   */
+  readonly rawToml?: { readonly [key: string]: TomlValue };
 
 }
 

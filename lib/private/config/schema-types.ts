@@ -62,6 +62,11 @@ export interface KeySpec {
   readonly registerFlag?: string;
   /** Redacted in previews; must come from a sensitive variable in synthesized stacks. */
   readonly secret?: boolean;
+  /**
+   * A section we do not enumerate (`runners.kubernetes`, `runners.monitoring`...): a known key
+   * with no typed prop; it is set through the `rawToml` escape hatch.
+   */
+  readonly rawOnly?: boolean;
   readonly doc: string;
 }
 

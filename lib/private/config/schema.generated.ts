@@ -248,12 +248,14 @@ export const SECTIONS: readonly SectionSpec[] = [
         "key": "logrotate",
         "prop": "logrotate",
         "type": "free",
+        "rawOnly": true,
         "doc": "Table: log_dir, max_backup_files, max_rotation_age, labels for the logrotate writer."
       },
       {
         "key": "snowplow_billing",
         "prop": "snowplowBilling",
         "type": "free",
+        "rawOnly": true,
         "doc": "Table for the Snowplow writer (collector_uri, app_id, category, realm, deployment_type, metadata, enable_oidc, ...)."
       },
       {
@@ -618,6 +620,7 @@ export const SECTIONS: readonly SectionSpec[] = [
         "key": "monitoring",
         "prop": "monitoring",
         "type": "free",
+        "rawOnly": true,
         "since": "16.10 (git)",
         "registerFlag": "--runner-monitoring",
         "doc": "(Experimental) per-runner monitoring; contains job_queuing_durations."
@@ -686,6 +689,7 @@ export const SECTIONS: readonly SectionSpec[] = [
         "key": "kubernetes",
         "prop": "kubernetes",
         "type": "free",
+        "rawOnly": true,
         "doc": "Kubernetes executor table (not enumerated here; see KubernetesConfig in common/config.go)."
       },
       {
