@@ -1,0 +1,4 @@
+/** (rules to come) */
+import type { RuleSet } from './rule-types';
+
+export const executorRules: RuleSet = {};

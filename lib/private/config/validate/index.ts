@@ -1,0 +1,121 @@
+/**
+ * Validation of the config.toml data tree (keys in TOML spelling, as smol-toml parses it).
+ *
+ * Walks the tree in document order. For each table: every key in order (unknown / removed /
+ * deprecated key, type and range, enum, then the key's value rules), recursing into child
+ * tables where the key appears; then the section's rules (required keys, combinations).
+ * Values that are unresolved references are never checked. The result is deterministic.
+ */
+import type { Diagnostic } from '../../../errors';
+import type { TomlTable, TomlValue } from '../schema-types';
+import { autoscalerRules } from './autoscaler';
+import { cacheRules } from './cache';
+import { consistencyRules } from './consistency';
+import { Ctx, has, indexPath, isTable, isUnresolved, joinPath, keySpec, sectionHeader, sectionSpec, Visit } from './context';
+import { cronRules } from './cron';
+import { dockerRules } from './docker';
+import { checkEnum } from './enums';
+import { executorRules } from './executors';
+import { labelRules } from './labels';
+import { machineRules } from './machine';
+import type { KeyRule, RuleSet, SectionRule } from './rule-types';
+import { timezoneRules } from './timezone';
+import { tokenRules } from './tokens';
+import { checkType } from './types';
+import { checkRetiredKey, checkUnknownKey } from './unknown-keys';
+import { urlRules } from './urls';
+
+export { checkRegistrationSettings, redact, tokenKind, type TokenKind } from './tokens';
+export { checkStopTimeout } from './consistency';
+
+/** Rule files, in the order their rules run for a key or section. */
+const RULE_SETS: readonly RuleSet[] = [
+  tokenRules,
+  urlRules,
+  executorRules,
+  dockerRules,
+  labelRules,
+  machineRules,
+  cronRules,
+  timezoneRules,
+  cacheRules,
+  autoscalerRules,
+  consistencyRules,
+];
+
+const KEY_RULES = new Map<string, KeyRule[]>();
+const SECTION_RULES = new Map<string, SectionRule[]>();
+for (const set of RULE_SETS) {
+  for (const [k, rules] of Object.entries(set.keys ?? {})) KEY_RULES.set(k, [...(KEY_RULES.get(k) ?? []), ...rules]);
+  for (const [k, rules] of Object.entries(set.sections ?? {})) SECTION_RULES.set(k, [...(SECTION_RULES.get(k) ?? []), ...rules]);
+}
+
+/** Hints for required keys, shown in the "missing" message. */
+const REQUIRED_HINTS: Readonly<Record<string, string>> = {
+  'runners/url': 'the GitLab instance URL, e.g. "https://gitlab.example.com"',
+  'runners/token': 'the runner authentication token (glrt-...) from the runner created in GitLab',
+  'runners/executor': 'the executor, e.g. "docker+machine" or "docker-autoscaler"',
+  'runners.docker.services/name': 'the service image, e.g. "postgres:16"',
+  'runners.custom/run_exec': 'the executable that runs each job stage',
+};
+
+function checkRequired(visit: Visit, ctx: Ctx): void {
+  for (const spec of visit.section.keys) {
+    if (!spec.required || has(visit.table, spec.key)) continue;
+    const hint = REQUIRED_HINTS[`${visit.section.name}/${spec.key}`] ?? spec.doc;
+    ctx.error(
+      joinPath(visit.path, spec.key),
+      `got nothing, but ${sectionHeader(visit.section.name)} needs ${spec.key} (${hint}). Fix: set ${spec.key}.`,
+    );
+  }
+}
+
+function walkTable(visit: Visit, ctx: Ctx): void {
+  const sectionName = visit.section.name;
+  if (visit.section.freeForm) return;
+  for (const key of Object.keys(visit.table)) {
+    const value = visit.table[key];
+    const path = joinPath(visit.path, key);
+    const spec = keySpec(sectionName, key);
+    if (!spec) {
+      checkUnknownKey(key, value, path, visit, ctx);
+      continue;
+    }
+    if (!checkRetiredKey(spec, value, path, ctx)) continue;
+    if (!checkType(value, path, sectionName, spec, ctx)) continue;
+    if (isUnresolved(value)) continue;
+    checkEnum(value, path, sectionName, spec, ctx);
+    for (const rule of KEY_RULES.get(`${sectionName}/${key}`) ?? []) rule(value, path, visit, ctx);
+    if (spec.type === 'table' && spec.section && isTable(value)) {
+      walkTable(child(visit, spec.section, value, path), ctx);
+    } else if (spec.type === 'table[]' && spec.section && Array.isArray(value)) {
+      value.forEach((entry: TomlValue, i: number) => {
+        if (isTable(entry)) walkTable(child(visit, spec.section as string, entry, indexPath(path, i)), ctx);
+      });
+    }
+  }
+  checkRequired(visit, ctx);
+  for (const rule of SECTION_RULES.get(sectionName) ?? []) rule(visit, ctx);
+}
+
+function child(parent: Visit, section: string, table: TomlTable, path: string): Visit {
+  const isRunner = section === 'runners';
+  return {
+    section: sectionSpec(section),
+    table,
+    path,
+    root: parent.root,
+    runner: isRunner ? table : parent.runner,
+    runnerPath: isRunner ? path : parent.runnerPath,
+  };
+}
+
+/**
+ * Every error and warning for a config.toml data tree, in document order.
+ * `data` is the TOML-keyed tree (global keys, `runners` array of tables, ...).
+ */
+export function validateConfig(data: TomlTable): Diagnostic[] {
+  const ctx = new Ctx();
+  walkTable({ section: sectionSpec(''), table: data, path: '', root: data }, ctx);
+  return ctx.diagnostics;
+}
