@@ -1,0 +1,115 @@
+/**
+ * End-to-end scenarios (issue 4). Started by test/e2e/run.sh, which boots the host and passes
+ * it in E2E_* variables. Prints the result table and exits non-zero when a scenario fails.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { ScratchApp, appliedAddresses } from './lib/app';
+import { Host } from './lib/host';
+import { Check, Row, printTable } from './lib/report';
+
+const REPO = process.env.E2E_REPO ?? path.resolve(__dirname, '..', '..');
+const RUN_DIR = process.env.E2E_RUN_DIR ?? '';
+const args = process.argv.slice(2);
+
+function log(msg: string): void {
+  console.log(`[e2e] ${msg}`);
+}
+
+export async function scenario(rows: Row[], id: string, name: string, host: Host, body: (c: Check, row: Row) => Promise<void>): Promise<Row> {
+  const row: Row = { id, name, ok: false, ms: 0, sessions: '-', target: '', failures: [], notes: [] };
+  rows.push(row);
+  log(`--- scenario ${id}: ${name}`);
+  const before = host.acceptedSshSessions();
+  const t0 = Date.now();
+  try {
+    await body(new Check(row), row);
+  } catch (e) {
+    row.failures.push(`aborted: ${(e as Error).stack ?? e}`);
+  }
+  row.ms = Date.now() - t0;
+  if (row.sessions === '-') row.sessions = host.acceptedSshSessions() - before;
+  row.ok = row.failures.length === 0;
+  log(`--- scenario ${id}: ${row.ok ? 'PASS' : 'FAIL'} (${(row.ms / 1000).toFixed(1)} s)`);
+  for (const f of row.failures) log(`    FAIL: ${f}`);
+  return row;
+}
+
+/** Harness self-test: the tiny terraform_data fixture, deployed, re-deployed, changed, destroyed. */
+async function smoke(host: Host, rows: Row[]): Promise<void> {
+  const app = new ScratchApp(REPO, 'test/e2e/fixtures/tiny', path.join(RUN_DIR, 'mirror-tiny'));
+  const settingsFile = path.join(RUN_DIR, 'tiny-settings.json');
+  const write = (concurrent: number) =>
+    fs.writeFileSync(
+      settingsFile,
+      JSON.stringify({ host: '127.0.0.1', port: host.sshPort, user: 'root', privateKeyPath: host.privateKeyPath, hostKey: host.hostKey, concurrent }),
+    );
+  const env = { SANDBOX_SETTINGS: settingsFile, TF_CLI_CONFIG_FILE: cliConfig() };
+  const deploy = () => app.cdktf(['deploy', '--auto-approve'], { env, onOutput: verbose });
+
+  write(1);
+  await scenario(rows, 'S1', 'tiny fixture: fresh deploy', host, async (c, row) => {
+    const r = await deploy();
+    c.that(r.code === 0, `deploy exited ${r.code}:\n${tail(r.output)}`);
+    c.that(host.read('/root/e2e-config.toml') === 'concurrent = 1\n', 'config file content on host');
+    const steps = appliedAddresses(r.output).created.length;
+    const sessions = host.acceptedSshSessions();
+    row.target = `steps ${steps}`;
+    c.that(steps === 2, `expected 2 steps created, saw ${steps}`);
+    void sessions;
+  });
+  await scenario(rows, 'S2', 'tiny fixture: no-change deploy', host, async (c) => {
+    const r = await deploy();
+    c.that(r.code === 0, `deploy exited ${r.code}`);
+    c.that(appliedAddresses(r.output).created.length === 0, 'nothing created');
+  });
+  write(2);
+  await scenario(rows, 'S3', 'tiny fixture: change one value', host, async (c) => {
+    const r = await deploy();
+    c.that(r.code === 0, `deploy exited ${r.code}`);
+    const created = appliedAddresses(r.output).created;
+    c.that(created.length === 1 && created[0].includes('config'), `only the config step runs, saw ${created.join(', ')}`);
+    c.that(host.read('/root/e2e-config.toml') === 'concurrent = 2\n', 'changed content on host');
+  });
+  await scenario(rows, 'S4', 'tiny fixture: destroy', host, async (c) => {
+    const r = await app.cdktf(['destroy', '--auto-approve'], { env, onOutput: verbose });
+    c.that(r.code === 0, `destroy exited ${r.code}`);
+  });
+}
+
+let cliConfigPath: string | undefined;
+/** An empty Terraform CLI config of our own (the machine's TF_CLI_CONFIG_FILE may not exist). */
+export function cliConfig(): string {
+  if (!cliConfigPath) {
+    cliConfigPath = path.join(RUN_DIR, 'terraformrc');
+    fs.writeFileSync(cliConfigPath, '# cdktf-gitlab-runner e2e: no provider installation needed (terraform_data only)\n');
+  }
+  return cliConfigPath;
+}
+
+function verbose(chunk: string): void {
+  if (process.env.E2E_VERBOSE === '1') process.stdout.write(chunk);
+}
+
+export function tail(s: string, n = 30): string {
+  return s.trimEnd().split('\n').slice(-n).join('\n');
+}
+
+async function main(): Promise<void> {
+  const host = new Host();
+  const rows: Row[] = [];
+  const t0 = Date.now();
+  if (args.includes('--smoke')) {
+    await smoke(host, rows);
+  } else {
+    throw new Error('scenarios: not wired yet (use --smoke)');
+  }
+  console.log('\n' + printTable(rows));
+  console.log(`\n[e2e] total ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  process.exitCode = rows.every((r) => r.ok) ? 0 : 1;
+}
+
+main().catch((e) => {
+  console.error(`[e2e] suite error: ${(e as Error).stack ?? e}`);
+  process.exitCode = 2;
+});
