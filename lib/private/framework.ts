@@ -2,11 +2,46 @@
  * The only place the pure modules touch the framework: deciding whether a value is a
  * deploy-time reference (a cdktf token). Swapping cdktf for cdktn changes this import only.
  */
-import { Token } from 'cdktf';
+import { Fn, Lazy, Token } from 'cdktf';
 
 /** True for Terraform references and other values known only at deploy time. */
 export function isUnresolved(value: unknown): boolean {
   if (typeof value === 'string' || typeof value === 'number') return Token.isUnresolved(value);
   if (Array.isArray(value)) return Token.isUnresolved(value);
   return false;
+}
+
+/** cdktf's text form of an unresolved string token inside a larger string. */
+const TOKEN_TEXT = /\$\{TfToken\[[^\]]+\]\}/g;
+
+/**
+ * Escapes literal text for a Terraform string (`${` -> `$${`, `%{` -> `%%{`) so shell and TOML
+ * text reaches the host byte for byte, while cdktf tokens embedded in it still resolve.
+ * cdktf does not escape literal strings itself.
+ */
+export function escapeTerraformTemplate(text: string): string {
+  let out = '';
+  let last = 0;
+  for (const m of text.matchAll(TOKEN_TEXT)) {
+    out += escapeLiteral(text.slice(last, m.index)) + m[0];
+    last = (m.index ?? 0) + m[0].length;
+  }
+  return out + escapeLiteral(text.slice(last));
+}
+
+function escapeLiteral(text: string): string {
+  return text.replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+}
+
+/**
+ * A string that validation treats as known only at deploy time and whose text is `text`
+ * (used for the runner token that `gitlab-runner register` obtains on the host).
+ */
+export function deployTimePlaceholder(text: string): string {
+  return Lazy.stringValue({ produce: () => text });
+}
+
+/** Terraform expression for the sha256 of a (sensitive) value: changes when the value does. */
+export function fingerprint(value: string): string {
+  return Fn.sha256(value);
 }

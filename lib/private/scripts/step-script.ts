@@ -33,7 +33,14 @@ const NAME = /^GLR_[A-Z0-9_]+$/;
  * secrets: the header is part of the synthesized stack. Keys are sorted for stable output.
  */
 export function buildStepScript(name: string, env: { readonly [key: string]: string }): string {
-  const lines = ['#!/usr/bin/env bash', `# cdktf-gitlab-runner step: ${name}`, 'set -euo pipefail', `GLR_STEP=${shellQuote(name)}`];
+  const lines = [
+    '#!/usr/bin/env bash',
+    `# cdktf-gitlab-runner step: ${name}`,
+    // Steps run as root: a sudo user re-runs this very file through password-less sudo.
+    'if [ "$(id -u)" -ne 0 ]; then exec sudo -n bash "$0" "$@"; fi',
+    'set -euo pipefail',
+    `GLR_STEP=${shellQuote(name)}`,
+  ];
   for (const key of Object.keys(env).sort()) {
     if (!NAME.test(key)) throw new Error(`internal: step variable ${key} must match ${NAME}`);
     lines.push(`${key}=${shellQuote(env[key])}`);

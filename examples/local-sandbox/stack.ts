@@ -1,0 +1,54 @@
+/**
+ * The local sandbox: a Debian/systemd host on loopback, provisioned with the built-in
+ * terraform_data engine (no provider download). The end-to-end suite deploys it.
+ */
+import { LocalBackend, TerraformStack, TerraformVariable } from 'cdktf';
+import { Construct } from 'constructs';
+import { DockerSource, GitlabRunnerManager, MachineBootstrap, RunnerInstallSource, RunnerToken, SshKey, StepEngine } from '../../lib';
+import { SandboxSettings } from './settings';
+
+export class LocalSandboxStack extends TerraformStack {
+  public readonly manager: GitlabRunnerManager;
+
+  constructor(scope: Construct, id: string, s: SandboxSettings) {
+    super(scope, id);
+    new LocalBackend(this, { path: `../../../terraform.${id}.tfstate` });
+    const runnerToken = new TerraformVariable(this, 'runner_token', { type: 'string', sensitive: true, description: 'Authentication token (glrt-...) of runner "auth-runner"' });
+    const registrationToken = new TerraformVariable(this, 'registration_token', { type: 'string', sensitive: true, description: 'Legacy registration token for runner "legacy-runner"' });
+
+    this.manager = new GitlabRunnerManager(this, 'sandbox', {
+      engine: StepEngine.terraformData(),
+      bastion: { host: s.host, port: s.port, user: s.user, privateKey: SshKey.fromFile(s.privateKeyPath), hostKey: s.hostKey, connectTimeout: '30s' },
+      runnerVersion: s.runnerVersion,
+      runnerSource: RunnerInstallSource.binary({ url: s.runnerUrl, sha256: s.runnerSha256 }),
+      docker: DockerSource.preinstalled(),
+      dockerMachine: { version: s.dockerMachineVersion, url: s.dockerMachineUrl, sha256: s.dockerMachineSha256 },
+      bootstrap: MachineBootstrap.fullMachine(),
+      stopTimeoutSeconds: s.stopTimeoutSeconds,
+      longestJobSeconds: 300,
+      global: { concurrent: s.concurrent, checkIntervalSeconds: 3 },
+      runners: [
+        {
+          token: RunnerToken.authenticationToken(runnerToken.stringValue),
+          config: {
+            name: 'auth-runner',
+            url: s.gitlabUrl,
+            executor: 'docker+machine',
+            outputLimitKilobytes: s.outputLimitKilobytes,
+            docker: { image: 'alpine:3.20' },
+            machine: {
+              idleCount: 0,
+              idleTimeSeconds: 600,
+              machineDriver: 'none',
+              machineOptions: ['url=tcp://127.0.0.1:2376'],
+            },
+          },
+        },
+        {
+          token: RunnerToken.registrationToken(registrationToken.stringValue, { tagList: ['sandbox'], runUntagged: true }),
+          config: { name: 'legacy-runner', url: s.gitlabUrl, executor: 'shell' },
+        },
+      ],
+    });
+  }
+}

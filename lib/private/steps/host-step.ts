@@ -1,0 +1,56 @@
+/**
+ * Materializes one provisioning step as a `null_resource` or `terraform_data` with an SSH
+ * connection, optional file uploads and one remote-exec script. The only construct wiring that
+ * knows the two resource types; everything else describes steps as data.
+ */
+import { Resource as NullResource } from '@cdktf/provider-null/lib/resource';
+import { DataResource, ITerraformDependable, SSHProvisionerConnection, TerraformResource } from 'cdktf';
+import { Construct } from 'constructs';
+import { StepEngine } from '../../step-engine';
+import { escapeTerraformTemplate } from '../framework';
+
+export interface HostStepUpload {
+  /** Text uploaded as is (may be a sensitive reference). */
+  readonly content: string;
+  readonly destination: string;
+  /** True for references whose text must not be escaped (secret values). */
+  readonly raw?: boolean;
+}
+
+export interface HostStepOptions {
+  readonly engine: StepEngine;
+  readonly connection: SSHProvisionerConnection;
+  /** Stable strings; any change replaces the resource and re-runs the step. */
+  readonly triggers: { readonly [key: string]: string };
+  readonly dependsOn?: ITerraformDependable[];
+  readonly uploads?: HostStepUpload[];
+  /** Full script text run by remote-exec (starts with a shebang). */
+  readonly script?: string;
+  /** True when `script` is a Terraform expression (e.g. `${self.triggers.script}`), not literal text. */
+  readonly scriptIsExpression?: boolean;
+  /** `destroy`: the provisioners run when the resource is destroyed (teardown). */
+  readonly when?: 'create' | 'destroy';
+  readonly onFailure?: 'continue' | 'fail';
+}
+
+export function createHostStep(scope: Construct, id: string, o: HostStepOptions): TerraformResource {
+  const provisioners: any[] = [];
+  for (const u of o.uploads ?? []) {
+    provisioners.push({ type: 'file', content: u.raw ? u.content : escapeTerraformTemplate(u.content), destination: u.destination, when: o.when === 'destroy' ? 'destroy' : undefined });
+  }
+  if (o.script !== undefined) {
+    provisioners.push({
+      type: 'remote-exec',
+      inline: [o.scriptIsExpression ? o.script : escapeTerraformTemplate(o.script)],
+      when: o.when === 'destroy' ? 'destroy' : undefined,
+      onFailure: o.onFailure,
+    });
+  }
+  const triggers: { [key: string]: string } = {};
+  for (const key of Object.keys(o.triggers).sort()) triggers[key] = escapeTerraformTemplate(o.triggers[key]);
+  const common = { connection: o.connection, provisioners, dependsOn: o.dependsOn };
+  if (o.engine.resourceType === 'null_resource') {
+    return new NullResource(scope, id, { ...common, triggers });
+  }
+  return new DataResource(scope, id, { ...common, triggersReplace: triggers });
+}

@@ -1,0 +1,230 @@
+/**
+ * GitlabRunnerManager: the whole seed procedure on one bastion, as ordered Terraform steps.
+ *
+ *   prepare -> docker -> runner install -> docker-machine -> service drop-in -> bootstrap
+ *   -> secrets -> registration -> config.toml -> service enabled and started; teardown at destroy.
+ */
+import { Annotations, ITerraformDependable, TerraformResource } from 'cdktf';
+import { Construct } from 'constructs';
+import { Bastion, BastionProps } from './bastion';
+import { RunnerConfigProps, RunnerProps } from './config/props.generated';
+import { RunnerConfig } from './config/runner-config';
+import { DockerMachineProps, resolveDockerMachine, ResolvedDockerMachine } from './docker-machine-install';
+import { DockerSource } from './docker-source';
+import { GitlabRunnerError } from './errors';
+import { MachineBootstrap } from './machine-bootstrap';
+import { isUnresolved } from './private/framework';
+import { ensureProviders, managerConnection, teardownConnection, writeRedactedCopy } from './private/steps/wiring';
+import { createHostStep } from './private/steps/host-step';
+import { planManager, ManagerPlan, PlannedStep } from './private/steps/manager-plan';
+import { RunnerInstallSource } from './runner-install-source';
+import { RunnerToken } from './runner-token';
+import { StepEngine } from './step-engine';
+
+/** One `[[runners]]` entry managed on the bastion. */
+export interface ManagedRunnerProps {
+  /** How the runner gets its token: `RunnerToken.authenticationToken(ref)` or `RunnerToken.registrationToken(ref, options)`. */
+  readonly token: RunnerToken;
+  /**
+   * Everything of the `[[runners]]` entry except `token`: `name` (required, unique on the
+   * bastion), `url`, `executor`, `docker`, `machine`, `cache`, ...
+   */
+  readonly config: RunnerProps;
+}
+
+export interface GitlabRunnerManagerProps {
+  /** The host: an existing `Bastion`, or its props. */
+  readonly bastion: Bastion | BastionProps;
+  /** GitLab Runner version to install, pinned (e.g. "19.3.0"). Changing it is a graceful upgrade. */
+  readonly runnerVersion: string;
+  /** Where the runner comes from. @default RunnerInstallSource.packageRepository() */
+  readonly runnerSource?: RunnerInstallSource;
+  /** How Docker is installed. @default DockerSource.distroPackages() */
+  readonly docker?: DockerSource;
+  /** Docker Machine (GitLab's fork). Required when a runner uses the docker+machine executor. @default - not installed */
+  readonly dockerMachine?: DockerMachineProps;
+  /** One-time docker-machine bootstrap before the first start (F01). @default MachineBootstrap.fullMachine() */
+  readonly bootstrap?: MachineBootstrap;
+  /** Global config.toml keys (`concurrent`, `check_interval`, `listen_address`, ...). @default - none */
+  readonly global?: Omit<RunnerConfigProps, 'runners'>;
+  /** The runners on this bastion (at least one). */
+  readonly runners: ManagedRunnerProps[];
+  /**
+   * systemd `TimeoutStopSec`: how long a graceful stop (SIGQUIT) may wait for running jobs
+   * before systemd kills them. Must cover the longest job.
+   * @default 7200
+   */
+  readonly stopTimeoutSeconds?: number;
+  /**
+   * The longest job you expect (GitLab's job timeout); a warning is printed at synth when
+   * `stopTimeoutSeconds` is shorter, since an upgrade would then kill that job.
+   * @default the largest registration `maximumTimeoutSeconds`, else 3600 (GitLab's default job timeout)
+   */
+  readonly longestJobSeconds?: number;
+  /** Which resource type carries the steps. @default StepEngine.nullResource() */
+  readonly engine?: StepEngine;
+  /**
+   * Prefix of every autoscaled machine name this manager owns; teardown removes exactly the
+   * machines whose names start with it (F14). Each docker+machine runner's `MachineName`
+   * must start with it; unset names default to `<prefix>-<runner name>-%s`.
+   * @default "glr-" + this construct's id, lowercased
+   */
+  readonly machineNamePrefix?: string;
+  /** systemd service name. @default "gitlab-runner" */
+  readonly serviceName?: string;
+  /** Service user (`gitlab-runner install --user`). @default "gitlab-runner" */
+  readonly serviceUser?: string;
+  /** Working directory of the service. @default "/home/gitlab-runner" */
+  readonly workingDirectory?: string;
+  /** config.toml path on the host. @default "/etc/gitlab-runner/config.toml" */
+  readonly configPath?: string;
+  /** Docker Machine state (`MACHINE_STORAGE_PATH`) of the service. @default "/root/.docker/machine" */
+  readonly machineStoragePath?: string;
+  /**
+   * Where a secret-redacted copy of config.toml is written on the machine running Terraform
+   * (for CI artifacts), relative to the stack's working directory; `false` for none.
+   * @default "<id>.config.redacted.toml"
+   */
+  readonly redactedConfigFile?: string | false;
+  /** How many machines teardown removes in parallel. @default 4 */
+  readonly teardownConcurrency?: number;
+}
+
+const VERSION = /^\d+\.\d+\.\d+$/;
+
+export class GitlabRunnerManager extends Construct {
+  public readonly bastion: Bastion;
+  public readonly engine: StepEngine;
+  public readonly runnerVersion: string;
+  public readonly stopTimeoutSeconds: number;
+  public readonly machineNamePrefix: string;
+  public readonly configPath: string;
+  public readonly serviceName: string;
+  /** The model of the rendered config.toml (tokens are references). */
+  public readonly config: RunnerConfig;
+  /** config.toml with every secret replaced by `[REDACTED]`: what reviewers and logs see. */
+  public readonly redactedConfig: string;
+  /** The steps in the order they run. */
+  public readonly steps: readonly PlannedStep[];
+  /** The Terraform resources of the steps, by step id. */
+  public readonly resources: { readonly [stepId: string]: TerraformResource };
+
+  constructor(scope: Construct, id: string, props: GitlabRunnerManagerProps) {
+    super(scope, id);
+    this.engine = props.engine ?? StepEngine.nullResource();
+    this.bastion = isBastion(props.bastion) ? props.bastion : new Bastion(this, 'bastion', props.bastion);
+    this.runnerVersion = checkVersion(props.runnerVersion);
+    this.stopTimeoutSeconds = checkWhole(props.stopTimeoutSeconds ?? 7200, 'stopTimeoutSeconds', 1);
+    this.machineNamePrefix = checkPrefix(props.machineNamePrefix ?? `glr-${id.toLowerCase().replace(/[^a-z0-9-]+/g, '-')}`);
+    this.configPath = props.configPath ?? '/etc/gitlab-runner/config.toml';
+    this.serviceName = props.serviceName ?? 'gitlab-runner';
+    const teardownConcurrency = checkWhole(props.teardownConcurrency ?? 4, 'teardownConcurrency', 1);
+
+    if (!Array.isArray(props.runners) || props.runners.length === 0) {
+      throw GitlabRunnerError.at('runners', `got ${JSON.stringify(props.runners)}, expected at least one runner. Fix: runners: [{ token: RunnerToken.authenticationToken(tokenVar.stringValue), config: { name: "docker", url: "https://gitlab.com", executor: "docker+machine", ... } }].`);
+    }
+    const usesMachine = props.runners.some((r) => r?.config?.executor === 'docker+machine');
+    let dockerMachine: ResolvedDockerMachine | undefined;
+    if (props.dockerMachine) dockerMachine = resolveDockerMachine(props.dockerMachine, 'dockerMachine');
+    else if (usesMachine) {
+      throw GitlabRunnerError.at('dockerMachine', 'is required because a runner uses the docker+machine executor. Fix: dockerMachine: { version: "v0.16.2-gitlab.48", sha256: "<sha256 of the binary>" }.');
+    }
+
+    const plan: ManagerPlan = planManager({
+      id,
+      runnerVersion: this.runnerVersion,
+      runnerSource: props.runnerSource ?? RunnerInstallSource.packageRepository(),
+      docker: props.docker ?? DockerSource.distroPackages(),
+      dockerMachine,
+      bootstrap: props.bootstrap ?? MachineBootstrap.fullMachine(),
+      global: props.global ?? {},
+      runners: props.runners,
+      stopTimeoutSeconds: this.stopTimeoutSeconds,
+      machineNamePrefix: this.machineNamePrefix,
+      serviceName: this.serviceName,
+      serviceUser: props.serviceUser ?? 'gitlab-runner',
+      workingDirectory: props.workingDirectory ?? '/home/gitlab-runner',
+      configPath: this.configPath,
+      machineStoragePath: props.machineStoragePath ?? '/root/.docker/machine',
+      teardownConcurrency,
+      hostIdentity: `${this.bastion.user}@${this.bastion.host}:${this.bastion.port}`,
+      uploadUser: this.bastion.user,
+    });
+    this.config = plan.config;
+    this.redactedConfig = plan.redactedConfig;
+    this.steps = plan.steps;
+
+    for (const w of plan.warnings) Annotations.of(this).addWarning(`${w.path}: ${w.message}`);
+    const longest = props.longestJobSeconds ?? plan.longestRegisteredJobSeconds ?? 3600;
+    if (this.stopTimeoutSeconds < longest) {
+      Annotations.of(this).addWarning(`stopTimeoutSeconds: ${this.stopTimeoutSeconds} is shorter than the longest job (${longest} s); a graceful stop or upgrade would let systemd kill that job after ${this.stopTimeoutSeconds} s. Fix: stopTimeoutSeconds: ${longest} or more.`);
+    }
+
+    ensureProviders(this, this.engine, props.redactedConfigFile !== false);
+    const connection = managerConnection(this.bastion);
+    const resources: { [stepId: string]: TerraformResource } = {};
+    for (const step of plan.steps) {
+      const dependsOn: ITerraformDependable[] = step.dependsOn.map((d) => resources[d]);
+      const triggers: { [key: string]: string } = { ...step.triggers };
+      for (const ref of step.triggerOnReplace ?? []) triggers[`after_${ref.replace(/-/g, '_')}`] = resources[ref].getStringAttribute('id');
+      resources[step.id] = createHostStep(this, step.id, {
+        engine: this.engine,
+        connection,
+        triggers,
+        dependsOn,
+        uploads: step.upload ? [{ content: step.upload.content, destination: step.upload.destination, raw: true }] : undefined,
+        script: step.script,
+      });
+    }
+
+    const teardown = teardownConnection(this.bastion, this.engine);
+    if (teardown) {
+      resources.teardown = createHostStep(this, 'teardown', {
+        engine: this.engine,
+        connection: teardown.connection,
+        triggers: { ...teardown.triggers, script: plan.teardownScript },
+        dependsOn: Object.values(resources),
+        script: this.engine.selfTrigger('script'),
+        scriptIsExpression: true,
+        when: 'destroy',
+        onFailure: 'continue',
+      });
+    } else {
+      Annotations.of(this).addWarning('bastion.privateKey: teardown (stop the service, remove owned machines, unregister) needs SshKey.fromFile(path) or SshKey.agent(): Terraform destroy-time provisioners cannot read variables. Fix: use a key file for teardown, or run teardown by hand before destroy.');
+    }
+    this.resources = resources;
+
+    if (props.redactedConfigFile !== false) {
+      writeRedactedCopy(this, this.engine, props.redactedConfigFile ?? `${id}.config.redacted.toml`, this.redactedConfig, resources.config);
+    }
+  }
+}
+
+function isBastion(b: Bastion | BastionProps): b is Bastion {
+  // Structural check instead of instanceof (works across package copies and a cdktn build).
+  return typeof (b as Bastion).useSudo === 'boolean' && typeof (b as Bastion).node === 'object';
+}
+
+function checkVersion(v: unknown): string {
+  if (isUnresolved(v)) {
+    throw GitlabRunnerError.at('runnerVersion', 'got a deploy-time reference, expected a literal pinned version: the version decides which steps re-run. Fix: runnerVersion: "19.3.0".');
+  }
+  if (typeof v !== 'string' || !VERSION.test(v)) {
+    throw GitlabRunnerError.at('runnerVersion', `got ${JSON.stringify(v)}, expected a pinned version X.Y.Z such as "19.3.0" ("latest" is not a pin and would upgrade unannounced). Fix: runnerVersion: "19.3.0".`);
+  }
+  return v;
+}
+
+function checkWhole(v: unknown, path: string, min: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
+    throw GitlabRunnerError.at(path, `got ${JSON.stringify(v)}, expected a whole number >= ${min}. Fix: ${path}: ${Math.max(min, Math.round(Number(v)) || min)}.`);
+  }
+  return v;
+}
+
+function checkPrefix(p: unknown): string {
+  if (typeof p !== 'string' || !/^[a-z0-9][a-z0-9-]{1,40}$/.test(p)) {
+    throw GitlabRunnerError.at('machineNamePrefix', `got ${JSON.stringify(p)}, expected 2-41 lowercase letters, digits or dashes (machine names are host names). Fix: machineNamePrefix: "glr-ci".`);
+  }
+  return p;
+}

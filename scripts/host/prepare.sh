@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Step "prepare": the folders every later step uses. Runs first, as root.
+#   GLR_STATE_DIR   our state on the host (0755, root)
+#   GLR_STAGE_DIR   where Terraform's file provisioner uploads (0700, owned by the SSH user)
+#   GLR_SECRETS_DIR root-only secret files (0700)
+#   GLR_UPLOAD_USER the SSH login user
+set -euo pipefail
+if ! declare -F glr_log >/dev/null; then
+  # shellcheck source=lib.sh
+  . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+fi
+
+glr_log "creating ${GLR_STATE_DIR}"
+install -d -m 0755 "${GLR_STATE_DIR}"
+install -d -m 0700 "${GLR_SECRETS_DIR}"
+install -d -m 0700 -o "${GLR_UPLOAD_USER}" "${GLR_STAGE_DIR}"
+glr_log "ready"
