@@ -1,0 +1,315 @@
+/**
+ * Canonical, schema-aware TOML writer for config.toml.
+ *
+ * Canonical form (byte-identical for the same data on every machine):
+ * - Keys of a known section in struct order (the generated key table), then every other key
+ *   sorted by UTF-16 code units; inside each table, plain values first, then sub-tables and
+ *   arrays of tables (as TOML requires). `[[runners]]` and every array keep their given order.
+ * - Indentation like `gitlab-runner register` writes it: two spaces per table level, a blank
+ *   line before each top-level table.
+ * - Integer keys as plain digits; float keys always with a decimal point or exponent (`1.0`,
+ *   `0.5`, `1e-11`, `inf`, `nan`); raw numbers: bigint and whole JS numbers as integers, other
+ *   numbers (and floats marked on import) as floats.
+ * - Strings as basic strings: `"` and `\` escaped, every control character escaped (`\n`,
+ *   `\u0000`...), non-ASCII kept as is. Unresolved tokens (`${TfToken[...]}`) contain nothing to
+ *   escape, so they pass through untouched; number tokens are written unquoted as their token text.
+ * - Offset datetimes (`token_obtained_at`) unquoted; arrays of tables always as `[[...]]`.
+ * - Only what is in the data is written: no defaults are added here.
+ */
+import { GitlabRunnerError, showValue } from '../../errors';
+import { isUnresolved } from '../framework';
+import { isMarkedFloat, isPlainObject } from './float-marks';
+import { isBareKey, joinPath, sectionIndex, type SectionIndex } from './schema-index';
+import type { KeySpec, TomlTable } from './schema-types';
+import { numberTokenText } from './token-text';
+
+/** A secret value found in the config, with where it is. */
+export interface SecretRef {
+  /** Key path in TOML spelling, e.g. `runners[0].cache.s3.SecretKey`. */
+  readonly path: string;
+  /** The TOML key, e.g. `token`, `SecretKey`. */
+  readonly key: string;
+  /** Index of the `[[runners]]` entry the secret belongs to (absent for global keys). */
+  readonly runnerIndex?: number;
+  /** The value as set: a literal or an unresolved token (`${TfToken[TOKEN.12]}`). */
+  readonly value: string;
+}
+
+export interface EmitOptions {
+  /**
+   * Called for every secret string value; its result is written instead, as a TOML string
+   * (quoted and escaped like any other string value).
+   */
+  readonly secret?: (ref: SecretRef) => string;
+}
+
+/**
+ * Raw (untyped) keys whose name says they hold a secret: treated as secrets for redaction and
+ * `secrets()`, like the keys the schema flags (e.g. `bearer_token` in `[runners.kubernetes]`).
+ */
+const RAW_SECRET_KEY = /(token|password|passwd|secret|secret_?key|private_?key|access_?key|account_?key)$/i;
+
+/** Writes the data tree as canonical TOML. Throws GitlabRunnerError for values TOML cannot hold. */
+export function emitToml(data: TomlTable, options: EmitOptions = {}): string {
+  const w = new Writer(options);
+  w.table(data, { section: sectionIndex(''), raw: false }, [], '', undefined, true);
+  return w.finish();
+}
+
+/** What we know about a table's keys. */
+interface TableKind {
+  /** The schema section (typed keys), or undefined for maps, free-form and raw tables. */
+  readonly section?: SectionIndex;
+  /** Keys without a spec are raw: secret-looking names count as secrets. */
+  readonly raw: boolean;
+}
+
+const RAW: TableKind = { raw: true };
+const MAP: TableKind = { raw: false };
+
+const INDENT = ['', '  ', '    ', '      ', '        ', '          '];
+function indent(depth: number): string {
+  return INDENT[depth] ?? '  '.repeat(depth);
+}
+
+class Writer {
+  private readonly out: string[] = [];
+
+  constructor(private readonly options: EmitOptions) {}
+
+  /** A blank line before a top-level table (none at the start of the file). */
+  private blank(): void {
+    if (this.out.length > 0) this.out.push('');
+  }
+
+  finish(): string {
+    const text = this.out.join('\n');
+    return text.length > 0 ? `${text}\n` : '';
+  }
+
+  /**
+   * Writes the keys of one table (its header is written by the caller).
+   * `header` is the list of TOML keys naming the table; `path` the diagnostic path.
+   */
+  table(
+    value: { readonly [key: string]: unknown },
+    kind: TableKind,
+    header: readonly string[],
+    path: string,
+    runnerIndex: number | undefined,
+    isRoot = false,
+  ): void {
+    const keys = orderedKeys(value, kind.section);
+    const pad = indent(header.length);
+    const later: string[] = [];
+    for (const key of keys) {
+      const v = value[key];
+      if (v === undefined) continue;
+      const spec = kind.section?.byKey.get(key);
+      if (isTableValue(v, spec) || isArrayOfTables(v, spec)) {
+        later.push(key);
+        continue;
+      }
+      const keyPath = joinPath(path, key);
+      this.out.push(`${pad}${formatKey(key)} = ${this.value(v, spec, value, key, keyPath, kind.raw, runnerIndex)}`);
+    }
+    for (const key of later) {
+      const v = value[key];
+      const spec = kind.section?.byKey.get(key);
+      const childHeader = [...header, key];
+      const childPath = joinPath(path, key);
+      const headerText = childHeader.map(formatKey).join('.');
+      const headerPad = indent(header.length);
+      if (Array.isArray(v)) {
+        const childKind = childKindOf(spec);
+        v.forEach((entry, i) => {
+          const entryRunner = isRoot && key === 'runners' ? i : runnerIndex;
+          if (isRoot) this.blank();
+          this.out.push(`${headerPad}[[${headerText}]]`);
+          this.table(entry as Record<string, unknown>, childKind, childHeader, `${childPath}[${i}]`, entryRunner);
+        });
+      } else {
+        if (isRoot) this.blank();
+        this.out.push(`${headerPad}[${headerText}]`);
+        this.table(v as Record<string, unknown>, childKindOf(spec), childHeader, childPath, runnerIndex);
+      }
+    }
+  }
+
+  /** One inline value (right of `=`, or inside an inline array/table). */
+  private value(
+    v: unknown,
+    spec: KeySpec | undefined,
+    container: object,
+    key: string | number,
+    path: string,
+    raw: boolean,
+    runnerIndex: number | undefined,
+  ): string {
+    if (typeof v === 'string') {
+      const secret = spec ? spec.secret === true : raw && typeof key === 'string' && RAW_SECRET_KEY.test(key);
+      if (secret && this.options.secret) {
+        const ref: SecretRef = runnerIndex === undefined
+          ? { path, key: String(key), value: v }
+          : { path, key: String(key), runnerIndex, value: v };
+        return quote(this.options.secret(ref), path);
+      }
+      if (spec?.type === 'datetime' && OFFSET_DATETIME.test(v)) return v;
+      return quote(v, path);
+    }
+    if (typeof v === 'number') {
+      if (isUnresolved(v)) return numberTokenText(v);
+      const type = spec?.type;
+      if (type === 'float' || type === 'float[]') return formatFloat(v);
+      if (type === 'integer') return Number.isInteger(v) ? formatInteger(v) : formatFloat(v);
+      if (Number.isInteger(v) && !isMarkedFloat(container, key)) return formatInteger(v);
+      return formatFloat(v);
+    }
+    if (typeof v === 'bigint') {
+      const type = spec?.type;
+      return type === 'float' || type === 'float[]' ? `${v.toString()}.0` : v.toString();
+    }
+    if (typeof v === 'boolean') return v ? 'true' : 'false';
+    if (v instanceof Date) return formatDate(v, path);
+    if (Array.isArray(v)) {
+      // Elements of a typed array keep the array's element typing (float[] -> floats).
+      const parts = v.map((e, i) => this.value(e, spec, v, i, `${path}[${i}]`, raw, runnerIndex));
+      return `[${parts.join(', ')}]`;
+    }
+    if (isPlainObject(v)) {
+      const keys = orderedKeys(v, undefined);
+      const parts: string[] = [];
+      for (const k of keys) {
+        const e = v[k];
+        if (e === undefined) continue;
+        parts.push(`${formatKey(k)} = ${this.value(e, undefined, v, k, joinPath(path, k), true, runnerIndex)}`);
+      }
+      return parts.length === 0 ? '{}' : `{ ${parts.join(', ')} }`;
+    }
+    throw GitlabRunnerError.at(
+      path,
+      `got ${describe(v)}, which TOML cannot represent (allowed: string, number, bigint, boolean, Date, array, plain object). Fix: omit the key or give a TOML value.`,
+    );
+  }
+}
+
+/** Keys in canonical order: struct order for known keys, then the rest sorted by code units. */
+function orderedKeys(value: object, section: SectionIndex | undefined): string[] {
+  const keys = Object.keys(value);
+  if (!section) return keys.sort(compareCodeUnits);
+  const known: string[] = [];
+  const other: string[] = [];
+  for (const k of keys) (section.order.has(k) ? known : other).push(k);
+  known.sort((a, b) => section.order.get(a)! - section.order.get(b)!);
+  other.sort(compareCodeUnits);
+  return known.length === 0 ? other : other.length === 0 ? known : known.concat(other);
+}
+
+function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Written as a `[table]`: a plain object (maps, free-form and raw tables included). */
+function isTableValue(v: unknown, _spec: KeySpec | undefined): boolean {
+  return isPlainObject(v);
+}
+
+/**
+ * Written as `[[array]]`: a non-empty array whose elements are all plain objects. Typed `table[]`
+ * keys are always written so (F08); raw arrays of tables too, the form humans use.
+ */
+function isArrayOfTables(v: unknown, _spec: KeySpec | undefined): boolean {
+  if (!Array.isArray(v) || v.length === 0) return false;
+  for (const e of v) if (!isPlainObject(e)) return false;
+  return true;
+}
+
+function childKindOf(spec: KeySpec | undefined): TableKind {
+  if (!spec) return RAW;
+  if ((spec.type === 'table' || spec.type === 'table[]') && spec.section) {
+    const section = sectionIndex(spec.section);
+    if (section && !section.spec.freeForm) return { section, raw: true };
+    return RAW;
+  }
+  if (spec.type.startsWith('map<')) return MAP;
+  return RAW; // free
+}
+
+function formatKey(key: string): string {
+  return isBareKey(key) ? key : quote(key, key);
+}
+
+const NEEDS_ESCAPE = /[\u0000-\u001f\u007f"\\]/;
+const ESCAPE_ALL = /[\u0000-\u001f\u007f"\\]/g;
+const SHORT_ESCAPES: Record<string, string> = {
+  '\b': '\\b',
+  '\t': '\\t',
+  '\n': '\\n',
+  '\f': '\\f',
+  '\r': '\\r',
+  '"': '\\"',
+  '\\': '\\\\',
+};
+const LONE_SURROGATE = /[\ud800-\udfff]/;
+
+/** A TOML basic string. */
+export function quote(s: string, path: string): string {
+  if (LONE_SURROGATE.test(s) && !isWellFormed(s)) {
+    throw GitlabRunnerError.at(
+      path,
+      `got ${showValue(s)}, a string with an unpaired UTF-16 surrogate, which cannot be written as UTF-8. Fix: remove the broken character.`,
+    );
+  }
+  if (!NEEDS_ESCAPE.test(s)) return `"${s}"`;
+  return `"${s.replace(ESCAPE_ALL, (c) => SHORT_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`)}"`;
+}
+
+function isWellFormed(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = s.charCodeAt(i + 1);
+      if (!(d >= 0xdc00 && d <= 0xdfff)) return false;
+      i++;
+    } else if (c >= 0xdc00 && c <= 0xdfff) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** Integer digits: no `_`, no exponent. */
+export function formatInteger(n: number | bigint): string {
+  if (typeof n === 'bigint') return n.toString();
+  if (Number.isSafeInteger(n)) return String(n);
+  return BigInt(n).toString();
+}
+
+/** A valid TOML float that reads back as the same number: always a `.`, an exponent, inf or nan. */
+export function formatFloat(n: number | bigint): string {
+  if (typeof n === 'bigint') return `${n.toString()}.0`;
+  if (Number.isNaN(n)) return 'nan';
+  if (n === Infinity) return 'inf';
+  if (n === -Infinity) return '-inf';
+  if (Object.is(n, -0)) return '-0.0';
+  const s = String(n); // "1.5", "1e-11", "1e+21", "100"
+  return s.includes('.') || s.includes('e') ? s : `${s}.0`;
+}
+
+/** RFC 3339 offset datetime, as TOML writes it unquoted. */
+export const OFFSET_DATETIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+
+function formatDate(d: Date, path: string): string {
+  if (Number.isNaN(d.getTime())) {
+    throw GitlabRunnerError.at(path, 'got an invalid Date. Fix: give a valid date, e.g. "2026-01-31T12:00:00Z".');
+  }
+  return d.toISOString(); // TomlDate keeps its TOML form (offset, local date, local time)
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (typeof v === 'function') return 'a function';
+  if (typeof v === 'symbol') return 'a symbol';
+  if (typeof v === 'object') return `an object of class ${(v as object).constructor?.name ?? 'unknown'}`;
+  return showValue(v);
+}
