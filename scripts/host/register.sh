@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Step register (legacy registration-token flow; F02/F03): register a runner ONCE, keep only
+# the runner token it obtains. config.toml is never touched: `gitlab-runner register` writes to
+# a scratch file in a 0700 temp dir; the token goes to a 0600 secret that apply-config merges
+# into the fully rendered config.toml.
+# Inputs: GLR_URL, GLR_RUNNER_NAME, GLR_REGISTRATION_TOKEN_SECRET (secret file name holding the
+#   registration token), GLR_RUNNER_TOKEN_SECRET (secret file name to write the runner token
+#   to), GLR_REGISTER_ARGS (newline-separated registration-only flags, e.g. --tag-list=a,b).
+# The registration token reaches gitlab-runner only through the REGISTRATION_TOKEN environment
+# variable, never argv. The runner is recorded under $GLR_STATE_DIR/registered/ for teardown.
+set -euo pipefail
+# shellcheck source=lib.sh
+if ! declare -F glr_log >/dev/null; then . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"; fi
+
+glr_require GLR_URL GLR_RUNNER_NAME GLR_REGISTRATION_TOKEN_SECRET GLR_RUNNER_TOKEN_SECRET
+: "${GLR_REGISTER_ARGS:=}"
+token_file="$(glr_secret_path "$GLR_RUNNER_TOKEN_SECRET")"
+record_name="$(printf '%s' "$GLR_RUNNER_NAME" | tr -c 'A-Za-z0-9_.-' '_')"
+record="$GLR_STATE_DIR/registered/$record_name"
+
+if [[ -s "$token_file" ]]; then
+  glr_log "runner $GLR_RUNNER_NAME already registered (token in secret $GLR_RUNNER_TOKEN_SECRET), nothing to do"
+  exit 0
+fi
+
+args=()
+while IFS= read -r arg; do
+  case "$arg" in
+    --registration-token* | -r | -r=* | --token* | -t | -t=* | --config* | -c | -c=* | --url* | -u | -u=* | --name* | --description* | --executor* | --non-interactive* | -n)
+      glr_die "GLR_REGISTER_ARGS: '${arg%%=*}' is set by the register step itself; remove it." ;;
+    --?*) args+=("$arg") ;;
+    *) glr_die "GLR_REGISTER_ARGS: got '$arg', expected one --flag=value per line (e.g. --tag-list=docker,linux)." ;;
+  esac
+done < <(glr_lines GLR_REGISTER_ARGS)
+
+glr_read_secret "$GLR_REGISTRATION_TOKEN_SECRET" registration_token
+[[ -n "$registration_token" ]] || glr_die "secret '$GLR_REGISTRATION_TOKEN_SECRET' (registration token) is empty."
+if [[ "$registration_token" == glrt-* ]]; then
+  glr_die "secret '$GLR_REGISTRATION_TOKEN_SECRET' holds an authentication token (glrt-...), not a registration token. Fix: use the authentication-token flow for runner $GLR_RUNNER_NAME (the token goes into config.toml directly)."
+fi
+command -v gitlab-runner >/dev/null 2>&1 || glr_die "gitlab-runner is not installed (the install-runner step must run first)."
+
+glr_mkdir_private "$GLR_STATE_DIR"
+scratch_dir="$(mktemp -d "$GLR_STATE_DIR/register.XXXXXX")"
+chmod 0700 "$scratch_dir"
+trap 'rm -rf "$scratch_dir"' EXIT
+scratch="$scratch_dir/config.toml"
+
+glr_log "registering runner $GLR_RUNNER_NAME with $GLR_URL (registration token from secret $GLR_REGISTRATION_TOKEN_SECRET)"
+rc=0
+REGISTRATION_TOKEN="$registration_token" gitlab-runner register --non-interactive --config "$scratch" \
+  --url "$GLR_URL" --name "$GLR_RUNNER_NAME" --executor shell "${args[@]}" </dev/null || rc=$?
+unset registration_token
+((rc == 0)) || glr_die "gitlab-runner register failed for runner $GLR_RUNNER_NAME (exit $rc): see its output above (410 = registration tokens are disabled on this GitLab; 403 = wrong token)."
+
+runner_token="$(awk -F'"' '/^[[:space:]]*token[[:space:]]*=/ { print $2; exit }' "$scratch")"
+runner_id="$(awk -F'= *' '/^[[:space:]]*id[[:space:]]*=/ { print $2; exit }' "$scratch")"
+[[ -n "$runner_token" ]] || glr_die "gitlab-runner register succeeded but wrote no token to its scratch config."
+
+glr_mkdir_private "$GLR_SECRETS_DIR"
+(umask 077 && printf '%s' "$runner_token" | glr_write_if_changed "$token_file" 0600) || true
+unset runner_token
+mkdir -p "$(dirname "$record")"
+printf 'name=%s\nurl=%s\nid=%s\ntoken_secret=%s\n' "$GLR_RUNNER_NAME" "$GLR_URL" "${runner_id:-}" "$GLR_RUNNER_TOKEN_SECRET" |
+  glr_write_if_changed "$record" 0600 || true
+glr_log "runner $GLR_RUNNER_NAME registered (id ${runner_id:-unknown}); token stored in secret $GLR_RUNNER_TOKEN_SECRET"

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Step teardown (destroy time; F04/F14): undo what this library did on the host.
+#  1. graceful stop (SIGQUIT: running jobs finish) and disable the runner service;
+#  2. remove the docker machines this manager owns: names starting with GLR_MACHINE_PREFIX
+#     (never others), GLR_TEARDOWN_CONCURRENCY at a time;
+#  3. unregister only the runners recorded under $GLR_STATE_DIR/registered/ (registered by the
+#     register step), token via the CI_SERVER_TOKEN environment variable. Runners using an
+#     authentication token are never recorded: a token we did not create is never revoked;
+#  4. remove config.toml and the state dir (secrets included).
+# Tolerates a half-installed host (missing binaries, unit, files). When a machine or a runner
+# cannot be removed, it says which, keeps the state needed to retry, and exits non-zero.
+# Inputs: GLR_SERVICE_NAME, GLR_MACHINE_PREFIX, GLR_MACHINE_STORAGE_PATH, GLR_SERVICE_HOME,
+#   GLR_TEARDOWN_CONCURRENCY (default 4), GLR_CONFIG_PATH, GLR_STATE_DIR.
+set -euo pipefail
+# shellcheck source=lib.sh
+if ! declare -F glr_log >/dev/null; then . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"; fi
+
+glr_require GLR_SERVICE_NAME GLR_MACHINE_PREFIX
+: "${GLR_TEARDOWN_CONCURRENCY:=4}"
+[[ "$GLR_TEARDOWN_CONCURRENCY" =~ ^[1-9][0-9]*$ ]] || glr_die "GLR_TEARDOWN_CONCURRENCY: got '$GLR_TEARDOWN_CONCURRENCY', expected a whole number >= 1."
+svc="$GLR_SERVICE_NAME"
+failed=()
+
+# 1. Service.
+if command -v systemctl >/dev/null 2>&1; then
+  glr_graceful_stop "$svc" || true
+  if glr_service_enabled "$svc"; then
+    systemctl disable "$svc.service" >/dev/null 2>&1 || true
+    glr_log "disabled $svc"
+  fi
+fi
+
+# 2. Owned machines.
+export HOME="$GLR_SERVICE_HOME" MACHINE_STORAGE_PATH="$GLR_MACHINE_STORAGE_PATH"
+if command -v docker-machine >/dev/null 2>&1; then
+  owned=()
+  while IFS= read -r name; do
+    [[ -n "$name" && "$name" == "$GLR_MACHINE_PREFIX"* ]] && owned+=("$name")
+  done < <(docker-machine ls -q 2>/dev/null || true)
+  if ((${#owned[@]})); then
+    glr_log "removing ${#owned[@]} machine(s) owned by this manager (prefix $GLR_MACHINE_PREFIX), $GLR_TEARDOWN_CONCURRENCY at a time"
+    printf '%s\0' "${owned[@]}" |
+      xargs -0 -r -n1 -P "$GLR_TEARDOWN_CONCURRENCY" docker-machine --bugsnag-api-token=no-report rm -f -y >/dev/null || true
+    while IFS= read -r name; do
+      [[ "$name" == "$GLR_MACHINE_PREFIX"* ]] && failed+=("machine $name")
+    done < <(docker-machine ls -q 2>/dev/null || true)
+  else
+    glr_log "no machines with prefix $GLR_MACHINE_PREFIX"
+  fi
+else
+  glr_log "docker-machine not installed, no machines to remove"
+fi
+
+# 3. Runners this library registered.
+registered_dir="$GLR_STATE_DIR/registered"
+if [[ -d "$registered_dir" ]]; then
+  for record in "$registered_dir"/*; do
+    [[ -f "$record" ]] || continue
+    name="$(sed -n 's/^name=//p' "$record")"
+    url="$(sed -n 's/^url=//p' "$record")"
+    secret="$(sed -n 's/^token_secret=//p' "$record")"
+    token_path="$(glr_secret_path "$secret")"
+    if [[ ! -s "$token_path" ]]; then
+      glr_warn "runner $name: its token ($token_path) is gone, cannot unregister it; remove it in GitLab by hand."
+      rm -f "$record"
+      continue
+    fi
+    if ! command -v gitlab-runner >/dev/null 2>&1; then
+      failed+=("runner $name (gitlab-runner not installed)")
+      continue
+    fi
+    token=""
+    glr_read_secret "$secret" token
+    glr_log "unregistering runner $name from $url"
+    if CI_SERVER_URL="$url" CI_SERVER_TOKEN="$token" gitlab-runner unregister --config "$GLR_CONFIG_PATH" </dev/null; then
+      rm -f "$record"
+    else
+      failed+=("runner $name")
+    fi
+    unset token
+  done
+fi
+
+if ((${#failed[@]})); then
+  glr_die "teardown incomplete, state kept for a retry; could not remove: ${failed[*]}"
+fi
+
+# 4. Files.
+rm -f "$GLR_CONFIG_PATH"
+rm -rf "$GLR_STATE_DIR"
+glr_log "teardown done: $svc stopped and disabled, config.toml and $GLR_STATE_DIR removed"
