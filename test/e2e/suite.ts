@@ -4,9 +4,13 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import * as crypto from 'crypto';
 import { ScratchApp, appliedAddresses } from './lib/app';
 import { Host } from './lib/host';
 import { Check, Row, printTable } from './lib/report';
+import { ProcSampler, Secret } from './lib/secrets';
+import { FileServer, StandinApi } from './lib/servers';
+import { Context, buildStandins, initialSettings, runScenarios } from './scenarios';
 
 const REPO = process.env.E2E_REPO ?? path.resolve(__dirname, '..', '..');
 const RUN_DIR = process.env.E2E_RUN_DIR ?? '';
@@ -77,6 +81,77 @@ async function smoke(host: Host, rows: Row[]): Promise<void> {
   });
 }
 
+/** The eight scenarios of issue 4 against examples/local-sandbox. */
+async function scenarios(host: Host, rows: Row[]): Promise<void> {
+  const example = path.join(REPO, 'examples', 'local-sandbox');
+  if (!fs.existsSync(path.join(example, 'main.ts'))) {
+    throw new Error(`${example}/main.ts is missing: the scenarios deploy examples/local-sandbox (run with --smoke to test the harness alone)`);
+  }
+  const www = path.join(RUN_DIR, 'www');
+  log('building the stand-in binaries (test/standins/build.sh)');
+  buildStandins(REPO, www);
+  const files = new FileServer(www);
+  await files.start();
+
+  const authToken = `glrt-${randomText(20)}`;
+  const registrationToken = `GR1348941${randomText(20)}`;
+  const authFile = path.join(RUN_DIR, 'api-auth-tokens');
+  const regFile = path.join(RUN_DIR, 'api-registration-tokens');
+  fs.writeFileSync(authFile, authToken + '\n', { mode: 0o600 });
+  fs.writeFileSync(regFile, registrationToken + '\n', { mode: 0o600 });
+  const api = new StandinApi(REPO, { authTokenFile: authFile, registrationTokenFile: regFile, logFile: path.join(RUN_DIR, 'gitlab-api.log') });
+  await api.start();
+  log(`file server ${files.url('')}, stand-in GitLab API ${api.url}`);
+
+  const secrets: Secret[] = [
+    { label: 'authentication token (TF_VAR_runner_token)', value: authToken },
+    { label: 'registration token (TF_VAR_registration_token)', value: registrationToken },
+    ...fs
+      .readFileSync(host.privateKeyPath, 'utf8')
+      .split('\n')
+      .filter((l) => l.length >= 40 && !l.startsWith('-----'))
+      .map((value, i) => ({ label: `SSH private key (line ${i + 2})`, value })),
+  ];
+  const sampler = new ProcSampler(() => secrets);
+  sampler.start();
+  const settingsFile = path.join(RUN_DIR, 'sandbox-settings.json');
+  const ctx: Context = {
+    repo: REPO,
+    runDir: RUN_DIR,
+    host,
+    app: new ScratchApp(REPO, 'examples/local-sandbox', path.join(RUN_DIR, 'mirror')),
+    api,
+    files,
+    settings: initialSettings(files, host, api),
+    settingsFile,
+    env: {
+      SANDBOX_SETTINGS: settingsFile,
+      TF_VAR_runner_token: authToken,
+      TF_VAR_registration_token: registrationToken,
+      TF_CLI_CONFIG_FILE: cliConfig(),
+    },
+    authToken,
+    registrationToken,
+    sampler,
+    secrets,
+    findings: [],
+    outputs: [],
+    verbose,
+  };
+  try {
+    await runScenarios(ctx, (id, name, body) => scenario(rows, id, name, host, body));
+  } finally {
+    sampler.stop();
+    api.stop();
+    await files.stop();
+  }
+}
+
+function randomText(n: number): string {
+  const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
+  return Array.from(crypto.randomBytes(n), (b) => alphabet[b % alphabet.length]).join('');
+}
+
 let cliConfigPath: string | undefined;
 /** An empty Terraform CLI config of our own (the machine's TF_CLI_CONFIG_FILE may not exist). */
 export function cliConfig(): string {
@@ -102,7 +177,7 @@ async function main(): Promise<void> {
   if (args.includes('--smoke')) {
     await smoke(host, rows);
   } else {
-    throw new Error('scenarios: not wired yet (use --smoke)');
+    await scenarios(host, rows);
   }
   console.log('\n' + printTable(rows));
   console.log(`\n[e2e] total ${((Date.now() - t0) / 1000).toFixed(1)} s`);
