@@ -30,7 +30,8 @@ export function escapeTerraformTemplate(text: string): string {
 }
 
 function escapeLiteral(text: string): string {
-  return text.replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+  // Function replacements: in a replacement string "$$" would mean a single "$".
+  return text.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
 }
 
 /**

@@ -1,4 +1,181 @@
-/** (rules to come) */
+/**
+ * docker+machine: `[runners.machine]` required keys, MachineName / MachineOptions shapes, and
+ * combinations of idle settings that make another setting meaningless (F07).
+ *
+ * How the runner scales (executors/docker/machine/provider.go): it creates machines while the
+ * idle ones are fewer than IdleCount and the total is below `limit`; an idle machine is removed
+ * when it was last used more than IdleTime seconds ago and at least IdleCount machines are idle;
+ * a machine that ran MaxBuilds jobs is removed when released. So with IdleCount = 0, IdleTime is
+ * still meaningful: it is how long a used machine waits for the next job before removal.
+ */
+import type { TomlValue } from '../schema-types';
+import { childTable, childTables, Ctx, has, indexPath, intValue, isUnresolved, joinPath, numValue, show, strValue, Visit } from './context';
 import type { RuleSet } from './rule-types';
 
-export const machineRules: RuleSet = {};
+/** docker-machine's host name rule (libmachine/host): letters, digits, dots and dashes. */
+const MACHINE_NAME_CHARS = /^[a-zA-Z0-9][a-zA-Z0-9.-]*$/;
+
+function executorOf(visit: Visit): string | undefined {
+  return strValue(visit.runner?.executor);
+}
+
+function checkMachineName(value: TomlValue, path: string, _visit: Visit, ctx: Ctx): void {
+  const name = strValue(value);
+  if (name === undefined) return;
+  const verbs = name.replace(/%%/g, '').match(/%./g) ?? [];
+  const placeholders = verbs.filter((v) => v === '%s').length;
+  const others = verbs.filter((v) => v !== '%s');
+  if (placeholders !== 1 || others.length > 0) {
+    const problem =
+      others.length > 0
+        ? `it contains ${others.map((v) => JSON.stringify(v)).join(', ')}, which the runner does not fill`
+        : placeholders === 0
+          ? 'it has no %s, so every machine would get the same name'
+          : `it has ${placeholders} %s placeholders, but the runner fills only the first`;
+    const base = name.replace(/%%/g, '').replace(/%./g, '') || 'auto';
+    ctx.error(path, `got ${show(value)}, expected a name containing %s exactly once (replaced by a unique id), but ${problem}. Fix: write ${JSON.stringify(`${base.replace(/-+$/, '')}-%s`)}.`);
+    return;
+  }
+  const sample = name.replace(/%%/g, '%').replace('%s', 'x');
+  if (!MACHINE_NAME_CHARS.test(sample)) {
+    ctx.error(
+      path,
+      `got ${show(value)}, but docker-machine names may only contain letters, digits, dots and dashes (and start with a letter or digit). ` +
+        `Fix: write ${JSON.stringify(name.replace(/[^a-zA-Z0-9.%-]/g, '-').replace(/^[^a-zA-Z0-9%]+/, ''))}.`,
+    );
+  }
+}
+
+/** The problem with one MachineOptions entry (`key=value` or `flag`), plus its corrected form. */
+export function machineOptionProblem(entry: string, needsName: boolean): { problem: string; fix?: string } | undefined {
+  if (entry.trim() === '') return { problem: 'it is empty' };
+  if (entry.startsWith('-')) {
+    const fixed = entry.replace(/^-+/, '');
+    return { problem: 'it starts with a dash, but the runner adds "--" itself', fix: fixed };
+  }
+  const eq = entry.indexOf('=');
+  const key = eq < 0 ? entry : entry.slice(0, eq);
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(key)) {
+    const fixed = eq < 0 ? entry.trim() : `${key.trim()}=${entry.slice(eq + 1).trim()}`;
+    const problem = /\s/.test(key) ? 'the option name contains whitespace' : 'the option name is not a driver flag name';
+    return { problem, fix: fixed !== entry && /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(fixed.split('=')[0]) ? fixed : undefined };
+  }
+  if (needsName && !entry.includes('%s')) return { problem: 'it has no %s, which the runner replaces with the machine name' };
+  return undefined;
+}
+
+function optionsRule(needsName: boolean) {
+  return (value: TomlValue, path: string, _visit: Visit, ctx: Ctx): void => {
+    if (!Array.isArray(value)) return;
+    value.forEach((entry: TomlValue, i: number) => {
+      if (typeof entry !== 'string' || isUnresolved(entry)) return;
+      const found = machineOptionProblem(entry, needsName);
+      if (!found) return;
+      const shape = needsName ? 'key=value containing %s' : 'key=value or flag (without leading dashes)';
+      const fix = found.fix !== undefined ? `write ${JSON.stringify(found.fix)}` : needsName ? 'add %s where the machine name goes' : 'write it as key=value, e.g. "amazonec2-region=eu-central-1"';
+      ctx.error(indexPath(path, i), `got ${show(entry)}, expected ${shape}, but ${found.problem}. Fix: ${fix}.`);
+    });
+  };
+}
+
+function checkDriver(value: TomlValue, path: string, _visit: Visit, ctx: Ctx): void {
+  const driver = strValue(value);
+  if (driver === undefined) return;
+  if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(driver)) {
+    const fixed = driver.trim();
+    const fix = fixed !== driver && /^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(fixed) ? `write ${JSON.stringify(fixed)}` : 'write a docker-machine driver name, e.g. "amazonec2" or "google"';
+    ctx.error(path, `got ${show(value)}, expected a docker-machine driver name (letters, digits, dashes). Fix: ${fix}.`);
+  }
+}
+
+/** `[runners.machine]`: required keys for docker+machine and idle-setting combinations. */
+function checkMachineSection(visit: Visit, ctx: Ctx): void {
+  const t = visit.table;
+  if (executorOf(visit) === 'docker+machine') {
+    if (!has(t, 'MachineDriver')) {
+      ctx.error(joinPath(visit.path, 'MachineDriver'), 'got nothing, but executor "docker+machine" needs MachineDriver (the docker-machine driver). Fix: set MachineDriver, e.g. "amazonec2".');
+    }
+    if (!has(t, 'MachineName')) {
+      ctx.error(joinPath(visit.path, 'MachineName'), 'got nothing, but executor "docker+machine" needs MachineName containing %s (replaced by a unique id). Fix: set MachineName, e.g. "auto-scale-%s".');
+    }
+  }
+  checkIdleCombination(t, visit.path, visit.runner, ctx);
+}
+
+/**
+ * Idle settings of `[runners.machine]` or of one autoscaling entry (which replaces IdleCount,
+ * IdleTime, IdleScaleFactor and IdleCountMin while it applies).
+ */
+function checkIdleCombination(t: Record<string, TomlValue>, path: string, runner: Visit['runner'], ctx: Ctx): void {
+  const idleCount = has(t, 'IdleCount') ? intValue(t.IdleCount) : 0;
+  const idleTime = has(t, 'IdleTime') ? intValue(t.IdleTime) : 0;
+  const factor = has(t, 'IdleScaleFactor') ? numValue(t.IdleScaleFactor) : 0;
+  const machine = path.endsWith('.machine') ? t : undefined;
+  const maxBuilds = machine && has(machine, 'MaxBuilds') ? intValue(machine.MaxBuilds) : undefined;
+  if (machine && idleCount === 0 && idleTime === 0 && maxBuilds !== undefined && maxBuilds > 1) {
+    ctx.warn(
+      joinPath(path, 'MaxBuilds'),
+      `is ${maxBuilds}, but with IdleCount = 0 and IdleTime = 0 every machine is removed as soon as it is idle, so it never runs a second job and MaxBuilds has no effect. ` +
+        'Fix: set IdleTime (seconds a used machine waits for the next job) to reuse machines, or remove MaxBuilds.',
+    );
+  }
+  if (factor !== undefined && factor > 0 && idleCount === 0) {
+    ctx.warn(
+      joinPath(path, 'IdleScaleFactor'),
+      `is ${show(t.IdleScaleFactor)}, but IdleCount is 0 and IdleCount caps the idle machines the factor asks for, so no idle machine is ever created. ` +
+        'Fix: set IdleCount to the largest number of idle machines you want, or remove IdleScaleFactor.',
+    );
+  }
+  const idleMin = has(t, 'IdleCountMin') ? intValue(t.IdleCountMin) : undefined;
+  if (factor !== undefined && factor > 0 && idleCount !== undefined && idleCount > 0 && idleMin !== undefined && idleMin > idleCount) {
+    ctx.warn(
+      joinPath(path, 'IdleCountMin'),
+      `is ${idleMin}, above IdleCount = ${idleCount}; IdleCount caps the idle machines, so the minimum is never reached. Fix: set IdleCountMin to ${idleCount} or less.`,
+    );
+  }
+  if (idleMin !== undefined && !(factor !== undefined && factor > 0) && !isUnresolved(t.IdleScaleFactor)) {
+    ctx.warn(joinPath(path, 'IdleCountMin'), `is ${idleMin}, but it only applies when IdleScaleFactor > 0. Fix: set IdleScaleFactor, or remove IdleCountMin.`);
+  }
+  const limit = runner ? intValue(runner.limit) : undefined;
+  if (limit !== undefined && limit > 0 && idleCount !== undefined && idleCount > limit) {
+    ctx.warn(
+      joinPath(path, 'IdleCount'),
+      `is ${idleCount}, above the runner's limit = ${limit}; limit caps all machines, so at most ${limit} can be idle. Fix: lower IdleCount to ${limit} or raise limit.`,
+    );
+  }
+}
+
+/**
+ * `[[runners.machine.autoscaling]]` entry: Periods present, idle combination. (A missing Timezone
+ * is not reported here: the model pins "UTC" when it is unset.)
+ */
+function checkAutoscalingEntry(visit: Visit, ctx: Ctx): void {
+  if (!has(visit.table, 'Periods')) {
+    ctx.warn(
+      joinPath(visit.path, 'Periods'),
+      'got nothing, so this [[runners.machine.autoscaling]] entry never applies. Fix: add Periods, e.g. ["* * 8-18 * * mon-fri *"].',
+    );
+  }
+  checkIdleCombination(visit.table, visit.path, visit.runner, ctx);
+}
+
+export function machineOf(runner: Record<string, TomlValue> | undefined): Record<string, TomlValue> | undefined {
+  return childTable(runner, 'machine');
+}
+
+export function autoscalingOf(runner: Record<string, TomlValue> | undefined): Record<string, TomlValue>[] {
+  return childTables(machineOf(runner), 'autoscaling');
+}
+
+export const machineRules: RuleSet = {
+  keys: {
+    'runners.machine/MachineName': [checkMachineName],
+    'runners.machine/MachineDriver': [checkDriver],
+    'runners.machine/MachineOptions': [optionsRule(false)],
+    'runners.machine/MachineOptionsWithName': [optionsRule(true)],
+  },
+  sections: {
+    'runners.machine': [checkMachineSection],
+    'runners.machine.autoscaling': [checkAutoscalingEntry],
+  },
+};

@@ -1,0 +1,45 @@
+/**
+ * The main job: synthesizes the example app (examples/existing-bastion, the app the top-level
+ * cdktf.json points at) into cdktf.out and shows what a deploy will do: the ordered steps with
+ * their Terraform addresses and the secret-redacted config.toml.
+ *
+ *   npm run plan            (= ts-node bin/show-plan.ts [existing-bastion|local-sandbox])
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, TerraformStack } from 'cdktf';
+import { GitlabRunnerManager } from '../lib';
+import { ExistingBastionStack } from '../examples/existing-bastion/stack';
+import { loadSettings } from '../examples/local-sandbox/settings';
+import { LocalSandboxStack } from '../examples/local-sandbox/stack';
+
+const which = process.argv[2] ?? 'existing-bastion';
+const outdir = path.resolve(process.env.CDKTF_OUTDIR ?? 'cdktf.out');
+const app = new App({ outdir });
+let stack: TerraformStack & { manager: GitlabRunnerManager };
+if (which === 'existing-bastion') stack = new ExistingBastionStack(app, which);
+else if (which === 'local-sandbox') stack = new LocalSandboxStack(app, which, loadSettings());
+else {
+  console.error(`usage: npm run plan [existing-bastion|local-sandbox] (got ${which})`);
+  process.exit(2);
+}
+app.synth();
+
+const m = stack.manager;
+const json = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', which, 'cdk.tf.json'), 'utf8'));
+const addresses = new Map<string, string>();
+for (const [type, resources] of Object.entries<Record<string, { '//'?: { metadata?: { path?: string } } }>>(json.resource ?? {})) {
+  for (const [name, r] of Object.entries(resources)) addresses.set(r['//']?.metadata?.path ?? '', `${type}.${name}`);
+}
+const b = m.bastion;
+console.log(`Synthesized stack "${which}" to ${path.relative(process.cwd(), path.join(outdir, 'stacks', which))}/cdk.tf.json`);
+console.log(`Host: ${b.user}@${b.host}:${b.port}   engine: ${m.engine.resourceType}   runner ${m.runnerVersion}\n`);
+console.log('Steps, in the order `cdktf deploy` runs them (each re-runs only when its triggers change):');
+m.steps.forEach((s, i) => {
+  const address = addresses.get(`${which}/${m.node.id}/${s.id}`) ?? s.id;
+  console.log(`${String(i + 1).padStart(3)}. ${s.id.padEnd(34)} ${s.description}`);
+  console.log(`     ${address}${s.dependsOn.length ? `   after: ${s.dependsOn.join(', ')}` : ''}`);
+});
+if (m.resources.teardown) console.log(`  -  teardown${' '.repeat(26)} at destroy: stop the service, remove machines "${m.machineNamePrefix}-*", unregister what was registered`);
+console.log(`\n${m.configPath} (secrets redacted):\n`);
+console.log(m.redactedConfig);

@@ -1,0 +1,212 @@
+import { Testing } from 'cdktf';
+import { GitlabRunnerError, GitlabRunnerManager, RunnerToken, StepEngine } from '../../lib';
+import { managerProps, newStack, SHA_B, stepResources, synthManager, triggersOf } from './helpers';
+
+const ORDER = ['prepare', 'docker', 'runner', 'service-dropin', 'docker-machine', 'bootstrap-docker', 'secret-runner-docker-token', 'config', 'service'];
+
+describe('GitlabRunnerManager steps', () => {
+  test('GIVEN a docker+machine runner WHEN synthesized THEN the steps run in the seed order', () => {
+    const { json, manager } = synthManager();
+    expect(manager.steps.map((s) => s.id)).toEqual(ORDER);
+    const steps = stepResources(json);
+    const addr = (id: string) => `${steps.get(id)!.type}.${steps.get(id)!.name}`;
+    // THEN every step depends on the one the seed says comes first
+    expect(steps.get('docker')!.body.depends_on).toEqual([addr('prepare')]);
+    expect(steps.get('runner')!.body.depends_on).toEqual([addr('docker')]);
+    expect(steps.get('bootstrap-docker')!.body.depends_on).toEqual(expect.arrayContaining([addr('docker-machine'), addr('service-dropin')]));
+    expect(steps.get('config')!.body.depends_on).toEqual(expect.arrayContaining([addr('bootstrap-docker'), addr('secret-runner-docker-token'), addr('service-dropin')]));
+    expect(steps.get('service')!.body.depends_on).toEqual([addr('config')]);
+    // teardown depends on everything, so destroy runs it first
+    expect(steps.get('teardown')!.body.depends_on).toHaveLength(ORDER.length);
+  });
+
+  test('both engines give the same steps, scripts, triggers and order', () => {
+    const a = synthManager(undefined, StepEngine.nullResource());
+    const b = synthManager(undefined, StepEngine.terraformData());
+    // the local redacted copy is local_file with null_resource and local-exec with terraform_data
+    const sa = stepResources(a.json);
+    const sb = stepResources(b.json);
+    sa.delete('redacted-config');
+    sb.delete('redacted-config');
+    expect([...sa.keys()]).toEqual([...sb.keys()]);
+    for (const [id, r] of sa) {
+      const other = sb.get(id)!;
+      expect(r.type).toBe('null_resource');
+      expect(other.type).toBe('terraform_data');
+      const norm = (x: any) => JSON.stringify(x).replace(/null_resource\./g, 'STEP.').replace(/terraform_data\./g, 'STEP.').replace(/self\.triggers_replace\./g, 'self.T.').replace(/self\.triggers\./g, 'self.T.');
+      expect(norm(triggersOf(other.body))).toEqual(norm(triggersOf(r.body)));
+      expect(norm(other.body.provisioner)).toEqual(norm(r.body.provisioner));
+      expect(norm(other.body.depends_on)).toEqual(norm(r.body.depends_on));
+      expect(norm(other.body.connection)).toEqual(norm(r.body.connection));
+    }
+  });
+
+  test('synth twice gives byte-identical JSON without absolute paths or timestamps (F12)', () => {
+    const one = synthManager().text;
+    const two = synthManager().text;
+    expect(two).toEqual(one);
+    expect(one).not.toContain(process.cwd());
+    expect(one).not.toMatch(/20\d\d-\d\d-\d\dT\d\d:\d\d/);
+  });
+
+  test('a version bump changes only the runner step\'s triggers (F12a)', () => {
+    const before = stepResources(synthManager().json);
+    const after = stepResources(synthManager(() => ({ runnerVersion: '19.3.0' })).json);
+    const changed = [...before.keys()].filter((id) => JSON.stringify(triggersOf(before.get(id)!.body)) !== JSON.stringify(triggersOf(after.get(id)!.body)));
+    expect(changed).toEqual(['runner']);
+  });
+
+  test('a config value change changes only the config step, and the trigger shows the readable diff', () => {
+    const before = stepResources(synthManager().json);
+    const after = stepResources(synthManager(() => ({ global: { concurrent: 8 } })).json);
+    const changed = [...before.keys()].filter((id) => JSON.stringify(triggersOf(before.get(id)!.body)) !== JSON.stringify(triggersOf(after.get(id)!.body)));
+    expect(changed).toEqual(['config', 'redacted-config'].filter((id) => before.has(id)));
+    expect(triggersOf(after.get('config')!.body).config).toContain('concurrent = 8\n');
+  });
+
+  test('a replaced bastion host re-runs every step (F12c)', () => {
+    const before = stepResources(synthManager().json);
+    const after = stepResources(synthManager(() => ({ bastion: { host: '198.51.100.99', privateKey: managerProps('x').bastion && (managerProps('x').bastion as any).privateKey } })).json);
+    for (const id of ORDER) expect(triggersOf(after.get(id)!.body).host).not.toEqual(triggersOf(before.get(id)!.body).host);
+  });
+
+  test('changing MachineOptions re-runs the bootstrap and config, nothing else', () => {
+    const before = stepResources(synthManager().json);
+    const after = stepResources(synthManager((s) => {
+      const p = managerProps(s.token);
+      const r = p.runners[0];
+      return { runners: [{ ...r, config: { ...r.config, machine: { ...r.config.machine, machineOptions: ['amazonec2-region=eu-west-1'] } } }] };
+    }).json);
+    const changed = [...before.keys()].filter((id) => JSON.stringify(triggersOf(before.get(id)!.body)) !== JSON.stringify(triggersOf(after.get(id)!.body)));
+    expect(changed.filter((id) => id !== 'redacted-config')).toEqual(['bootstrap-docker', 'config']);
+  });
+});
+
+describe('secrets never appear in synthesized output (F11)', () => {
+  test('tokens and cache keys are variables; triggers hold only sha256 expressions', () => {
+    const { text, json } = synthManager((s) => {
+      const p = managerProps(s.token);
+      const r = p.runners[0];
+      return { runners: [{ ...r, config: { ...r.config, cache: { type: 's3', s3: { serverAddress: 'minio.internal:9005', bucketName: 'runner', accessKey: s.accessKey, secretKey: s.secretKey } } } }] };
+    });
+    const steps = stepResources(json);
+    expect([...steps.keys()]).toEqual(expect.arrayContaining(['secret-runner-docker-token', 'secret-runner-docker-cache-s3-accesskey', 'secret-runner-docker-cache-s3-secretkey']));
+    // the secret reaches the host only through a file provisioner's content
+    const tokenStep = steps.get('secret-runner-docker-token')!.body;
+    expect(tokenStep.provisioner[0].file.content).toBe('${var.runner_token}');
+    expect(triggersOf(tokenStep).secret).toBe('${sha256(var.runner_token)}');
+    // the config step carries markers, not references to the secrets
+    const config = triggersOf(steps.get('config')!.body).config;
+    expect(config).toContain('token = "@@GLR_SECRET:runner-docker-token@@"');
+    expect(config).toContain('SecretKey = "@@GLR_SECRET:runner-docker-cache-s3-secretkey@@"');
+    // only file provisioners reference secret variables; scripts and triggers never do
+    const mentions = text.match(/var\.(runner_token|cache_secret_key|cache_access_key)/g) ?? [];
+    const allowed = [...steps.values()].flatMap((r) => r.body.provisioner?.filter((p: any) => p.file).map((p: any) => p.file.content) ?? []).concat([...steps.values()].map((r) => triggersOf(r.body).secret).filter(Boolean));
+    expect(mentions.length).toBe(allowed.join(' ').match(/var\.(runner_token|cache_secret_key|cache_access_key)/g)!.length);
+  });
+
+  test('a literal token is a synth error', () => {
+    const s = newStack();
+    expect(() => new GitlabRunnerManager(s.stack, 'ci', managerProps('glrt-PLACEHOLDER0000000000000000'))).toThrow(
+      'runners[0].token: got a literal token, expected a sensitive Terraform variable or reference: a literal would be written into cdktf.out and state.',
+    );
+  });
+
+  test('a literal cache secret key is a synth error naming the key path', () => {
+    const s = newStack();
+    const p = managerProps(s.token);
+    const r = p.runners[0];
+    expect(() => new GitlabRunnerManager(s.stack, 'ci', { ...p, runners: [{ ...r, config: { ...r.config, cache: { type: 's3', s3: { serverAddress: 'minio:9005', bucketName: 'b', accessKey: s.accessKey, secretKey: 'PLACEHOLDER-SECRET' } } } }] }))
+      .toThrow(/runners\[0\]\.cache\.s3\.SecretKey: got a literal secret/);
+  });
+});
+
+describe('registration (F02/F03/F04)', () => {
+  test('legacy registration registers once on the host and merges the token into the rendered file', () => {
+    const { json, manager } = synthManager((s) => ({
+      runners: [{ token: RunnerToken.registrationToken(s.registration, { tagList: ['docker', 'linux'], runUntagged: false }), config: { name: 'legacy', url: 'https://gitlab.example.com', executor: 'shell' } }],
+      dockerMachine: undefined,
+    }));
+    expect(manager.steps.map((s) => s.id)).toEqual(['prepare', 'docker', 'runner', 'service-dropin', 'secret-runner-legacy-registration-token', 'register-legacy', 'config', 'service']);
+    const register = stepResources(json).get('register-legacy')!.body;
+    const script: string = register.provisioner[0]['remote-exec'].inline[0];
+    expect(script).toContain("GLR_REGISTER_ARGS='--tag-list=docker,linux\n--run-untagged=false'");
+    expect(script).not.toContain('var.registration_token');
+    expect(triggersOf(stepResources(json).get('config')!.body).config).toContain('token = "@@GLR_SECRET:runner-legacy-token@@"');
+  });
+
+  test('registration-only settings with an authentication token are rejected (F03)', () => {
+    expect(() => RunnerToken.authenticationToken('x', { tagList: ['docker'], locked: true })).toThrow(
+      'token (tagList, locked): got --tag-list, --locked with an authentication token; with authentication tokens these settings belong to the runner object in GitLab',
+    );
+  });
+
+  test('a glrt- literal is never passed as a registration token (F03)', () => {
+    expect(() => RunnerToken.registrationToken('glrt-PLACEHOLDER000000000000')).toThrow('token: got a glrt- authentication token as a registration token');
+  });
+
+  test('the service is enabled only after the final config.toml (F04)', () => {
+    const { manager } = synthManager();
+    const ids = manager.steps.map((s) => s.id);
+    expect(ids.indexOf('service')).toBeGreaterThan(ids.indexOf('config'));
+    expect(ids.indexOf('service-dropin')).toBeLessThan(ids.indexOf('service'));
+  });
+});
+
+describe('bad input fails at synth', () => {
+  const cases: [string, (p: ReturnType<typeof managerProps>) => any, string][] = [
+    ['runnerVersion latest', (p) => ({ ...p, runnerVersion: 'latest' }), 'runnerVersion: got "latest", expected a pinned version X.Y.Z'],
+    ['missing dockerMachine', (p) => ({ ...p, dockerMachine: undefined }), 'dockerMachine: is required because a runner uses the docker+machine executor.'],
+    ['docker machine sha256', (p) => ({ ...p, dockerMachine: { version: 'v0.16.2-gitlab.48', sha256: 'ABC' } }), 'dockerMachine.sha256: got "ABC", expected a sha256 as 64 lowercase hex digits.'],
+    ['docker machine no sha', (p) => ({ ...p, dockerMachine: { version: 'v0.16.2-gitlab.48' } }), 'dockerMachine.sha256: is required'],
+    ['bad port', (p) => ({ ...p, bastion: { ...(p.bastion as any), port: 0 } }), 'bastion.port: got 0, expected a whole number from 1 to 65535.'],
+    ['host with scheme', (p) => ({ ...p, bastion: { ...(p.bastion as any), host: 'ssh://h' } }), 'bastion.host: got "ssh://h", expected an IP address or DNS name'],
+    ['machine name without owner prefix', (p) => ({ ...p, runners: [{ ...p.runners[0], config: { ...p.runners[0].config, machine: { ...p.runners[0].config.machine, machineName: 'auto-%s' } } }] }), 'runners[0].config.machine.machineName: got "auto-%s", expected a name starting with "glr-ci-"'],
+    ['no runners', (p) => ({ ...p, runners: [] }), 'runners: got [], expected at least one runner.'],
+    ['duplicate names', (p) => ({ ...p, runners: [p.runners[0], p.runners[0]] }), 'runners[1].config.name: got "docker" twice'],
+  ];
+  test.each(cases)('%s', (_name, edit, message) => {
+    const s = newStack();
+    expect(() => new GitlabRunnerManager(s.stack, 'ci', edit(managerProps(s.token)))).toThrow(GitlabRunnerError);
+    expect(() => new GitlabRunnerManager(newStack().stack, 'ci', edit(managerProps(newStack().token)))).toThrow(message);
+  });
+
+  test('a stop timeout shorter than the longest job is a synth warning (F13)', () => {
+    const s = newStack();
+    const m = new GitlabRunnerManager(s.stack, 'ci', { ...managerProps(s.token), stopTimeoutSeconds: 600 });
+    Testing.synth(s.stack);
+    const warnings = m.node.metadata.filter((e) => e.type === '@cdktf/warn').map((e) => String(e.data));
+    expect(warnings.join('\n')).toContain('stopTimeoutSeconds: 600 is shorter than the longest job (3600 s)');
+  });
+});
+
+describe('several bastions per stack', () => {
+  test('two managers get their own steps and one provider configuration', () => {
+    const s = newStack();
+    new GitlabRunnerManager(s.stack, 'eu', managerProps(s.token));
+    new GitlabRunnerManager(s.stack, 'us', { ...managerProps(s.token), bastion: { host: '198.51.100.20', privateKey: (managerProps(s.token).bastion as any).privateKey }, dockerMachine: { version: 'v0.16.2-gitlab.48', sha256: SHA_B } });
+    const json = JSON.parse(Testing.synth(s.stack, true));
+    expect(Object.keys(json.provider.null)).toHaveLength(1);
+    const paths = Object.keys(json.resource.null_resource);
+    expect(paths.filter((p) => p.startsWith('eu_'))).toHaveLength(paths.filter((p) => p.startsWith('us_')).length);
+    const machineNames = JSON.stringify(json).match(/MachineName = \\"([^"\\]+)\\"/g);
+    expect(machineNames).toEqual(expect.arrayContaining(['MachineName = \\"glr-eu-docker-%s\\"', 'MachineName = \\"glr-us-docker-%s\\"']));
+  });
+});
+
+describe('text reaches the host byte for byte', () => {
+  test('shell ${...} and TOML values with ${ are escaped for Terraform, references are not', () => {
+    const { json } = synthManager((s) => {
+      const p = managerProps(s.token);
+      return { runners: [{ ...p.runners[0], config: { ...p.runners[0].config, environment: ['GREETING=${HOME}', 'TEMPLATE=%{x}'] } }] };
+    });
+    const steps = stepResources(json);
+    const config = triggersOf(steps.get('config')!.body).config;
+    expect(config).toContain('environment = ["GREETING=$${HOME}", "TEMPLATE=%%{x}"]');
+    const script: string = steps.get('runner')!.body.provisioner[0]['remote-exec'].inline[0];
+    expect(script).toContain('$${GLR_STATE_DIR');
+    expect(script).not.toMatch(/[^$]\$\{GLR_/);
+    // the secret upload is a plain reference
+    expect(steps.get('secret-runner-docker-token')!.body.provisioner[0].file.content).toBe('${var.runner_token}');
+  });
+});
