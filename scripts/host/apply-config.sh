@@ -53,6 +53,7 @@ for name in "${names[@]}"; do
   marker="@@GLR_SECRET:$name@@"
   [[ -f "$(glr_secret_path "$name")" ]] ||
     glr_die "config.toml needs secret '$name' but $(glr_secret_path "$name") does not exist. Nothing was changed. Fix: make sure the step storing '$name' (put-secret or register) ran before apply-config."
+  value=""
   glr_read_secret "$name" value
   toml_escape "$value" escaped
   content="${content//"$marker"/"$escaped"}"
@@ -62,7 +63,10 @@ unset value escaped
 
 config_dir="$(dirname "$GLR_CONFIG_PATH")"
 # A new config dir is 0700; an existing one (e.g. made by the package) keeps its mode.
-[[ -d "$config_dir" ]] || mkdir -p -m 0700 "$config_dir"
+if [[ ! -d "$config_dir" ]]; then
+  mkdir -p "$config_dir"
+  chmod 0700 "$config_dir"
+fi
 tmp="$(umask 077 && mktemp "$config_dir/.config.toml.XXXXXX")"
 trap 'rm -f "$tmp"' EXIT
 printf '%s' "$content" >"$tmp"

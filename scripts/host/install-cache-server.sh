@@ -28,7 +28,7 @@ access_key="" secret_key=""
 glr_read_secret "$GLR_CACHE_ACCESS_KEY_SECRET" access_key
 glr_read_secret "$GLR_CACHE_SECRET_KEY_SECRET" secret_key
 [[ "$access_key$secret_key" != *$'\n'* ]] || glr_die "the cache credentials must be single lines (secrets $GLR_CACHE_ACCESS_KEY_SECRET, $GLR_CACHE_SECRET_KEY_SECRET)."
-glr_mkdir_private "$GLR_STATE_DIR"
+mkdir -p "$GLR_STATE_DIR" # not chmod: the staging dir inside it belongs to the SSH user
 env_file="$GLR_STATE_DIR/$GLR_CACHE_NAME.env"
 (umask 077 && printf 'MINIO_ROOT_USER=%s\nMINIO_ROOT_PASSWORD=%s\n' "$access_key" "$secret_key" | glr_write_if_changed "$env_file" 0600) || true
 unset access_key secret_key

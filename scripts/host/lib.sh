@@ -11,6 +11,8 @@
 GLR_STEP="${GLR_STEP%.sh}"
 : "${GLR_STATE_DIR:=/var/lib/cdktf-gitlab-runner}"
 : "${GLR_SECRETS_DIR:=$GLR_STATE_DIR/secrets}"
+: "${GLR_STAGE_DIR:=$GLR_STATE_DIR/stage}"
+: "${GLR_UPLOAD_USER:=root}"
 : "${GLR_SYSTEMD_DIR:=/etc/systemd/system}"
 : "${GLR_BIN_DIR:=/usr/local/bin}"
 : "${GLR_CONFIG_PATH:=/etc/gitlab-runner/config.toml}"
@@ -190,7 +192,7 @@ glr_service_enabled() {
 glr_graceful_stop() {
   local svc="$1" pid waited=0 rc=0
   glr_service_active "$svc" || return 0
-  glr_log "stopping $svc gracefully (SIGQUIT: running jobs finish first)"
+  glr_log "stopping $svc gracefully (SIGQUIT: running jobs finish first; systemd waits up to ${GLR_STOP_TIMEOUT_SECONDS:-its TimeoutStopSec}${GLR_STOP_TIMEOUT_SECONDS:+ s})"
   systemctl stop "$svc.service" &
   pid=$!
   while kill -0 "$pid" 2>/dev/null; do

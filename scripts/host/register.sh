@@ -40,7 +40,7 @@ if [[ "$registration_token" == glrt-* ]]; then
 fi
 command -v gitlab-runner >/dev/null 2>&1 || glr_die "gitlab-runner is not installed (the install-runner step must run first)."
 
-glr_mkdir_private "$GLR_STATE_DIR"
+mkdir -p "$GLR_STATE_DIR" # not chmod: the staging dir inside it belongs to the SSH user
 scratch_dir="$(mktemp -d "$GLR_STATE_DIR/register.XXXXXX")"
 chmod 0700 "$scratch_dir"
 trap 'rm -rf "$scratch_dir"' EXIT
