@@ -67,7 +67,7 @@ function checkServerAddress(value: TomlValue, path: string, _visit: Visit, ctx: 
     fix = `write ${JSON.stringify(stripped)}`;
     if (scheme) fix += scheme[1].toLowerCase() === 'http' ? ' and set Insecure = true (plain HTTP)' : ' and keep Insecure = false (HTTPS)';
   }
-  ctx.error(path, `got ${show(value)}, expected host[:port] without scheme or path, but ${problem}. Fix: ${fix}.`);
+  ctx.error(path, `got ${show(value)}, expected host[:port] without scheme or path; ${problem}. Fix: ${fix}.`);
 }
 
 /** Both keys of a credential pair, or neither. */

@@ -30,10 +30,10 @@ function checkMachineName(value: TomlValue, path: string, _visit: Visit, ctx: Ct
       others.length > 0
         ? `it contains ${others.map((v) => JSON.stringify(v)).join(', ')}, which the runner does not fill`
         : placeholders === 0
-          ? 'it has no %s, so every machine would get the same name'
-          : `it has ${placeholders} %s placeholders, but the runner fills only the first`;
+          ? 'it has none, so every machine would get the same name'
+          : `it has ${placeholders} and the runner fills only the first`;
     const base = name.replace(/%%/g, '').replace(/%./g, '') || 'auto';
-    ctx.error(path, `got ${show(value)}, expected a name containing %s exactly once (replaced by a unique id), but ${problem}. Fix: write ${JSON.stringify(`${base.replace(/-+$/, '')}-%s`)}.`);
+    ctx.error(path, `got ${show(value)}, expected a name containing %s exactly once (replaced by a unique id); ${problem}. Fix: write ${JSON.stringify(`${base.replace(/-+$/, '')}-%s`)}.`);
     return;
   }
   const sample = name.replace(/%%/g, '%').replace('%s', 'x');
@@ -73,7 +73,7 @@ function optionsRule(needsName: boolean) {
       if (!found) return;
       const shape = needsName ? 'key=value containing %s' : 'key=value or flag (without leading dashes)';
       const fix = found.fix !== undefined ? `write ${JSON.stringify(found.fix)}` : needsName ? 'add %s where the machine name goes' : 'write it as key=value, e.g. "amazonec2-region=eu-central-1"';
-      ctx.error(indexPath(path, i), `got ${show(entry)}, expected ${shape}, but ${found.problem}. Fix: ${fix}.`);
+      ctx.error(indexPath(path, i), `got ${show(entry)}, expected ${shape}; ${found.problem}. Fix: ${fix}.`);
     });
   };
 }
