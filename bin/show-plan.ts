@@ -31,9 +31,13 @@ const addresses = new Map<string, string>();
 for (const [type, resources] of Object.entries<Record<string, { '//'?: { metadata?: { path?: string } } }>>(json.resource ?? {})) {
   for (const [name, r] of Object.entries(resources)) addresses.set(r['//']?.metadata?.path ?? '', `${type}.${name}`);
 }
-const b = m.bastion;
 console.log(`Synthesized stack "${which}" to ${path.relative(process.cwd(), path.join(outdir, 'stacks', which))}/cdk.tf.json`);
-console.log(`Host: ${b.user}@${b.host}:${b.port}   engine: ${m.engine.resourceType}   runner ${m.runnerVersion}\n`);
+const [firstType, firstName] = (addresses.get(`${which}/${m.node.id}/prepare`) ?? '').split('.');
+const c = json.resource?.[firstType]?.[firstName]?.connection ?? {};
+console.log(`Host: ${c.user}@${c.host}:${c.port}   engine: ${m.engine.resourceType}   runner ${m.runnerVersion}\n`);
+const warnings = m.node.findAll().flatMap((c) => c.node.metadata.filter((e) => e.type === '@cdktf/warn').map((e) => `${c.node.path}: ${e.data}`));
+for (const w of warnings) console.log(`WARNING ${w}`);
+if (warnings.length) console.log('');
 console.log('Steps, in the order `cdktf deploy` runs them (each re-runs only when its triggers change):');
 m.steps.forEach((s, i) => {
   const address = addresses.get(`${which}/${m.node.id}/${s.id}`) ?? s.id;
