@@ -172,7 +172,7 @@ export class GitlabRunnerManager extends Construct {
         connection,
         triggers,
         dependsOn,
-        uploads: step.upload ? [{ content: step.upload.content, destination: step.upload.destination, raw: true }] : undefined,
+        uploads: step.upload ? [{ content: step.upload.content, destination: step.upload.destination }] : undefined,
         script: step.script,
       });
     }

@@ -203,6 +203,8 @@ describe('text reaches the host byte for byte', () => {
     const steps = stepResources(json);
     const config = triggersOf(steps.get('config')!.body).config;
     expect(config).toContain('environment = ["GREETING=$${HOME}", "TEMPLATE=%%{x}"]');
+    const upload = steps.get('config')!.body.provisioner.find((p: any) => p.file).file.content;
+    expect(upload).toContain('environment = ["GREETING=$${HOME}", "TEMPLATE=%%{x}"]');
     const script: string = steps.get('runner')!.body.provisioner[0]['remote-exec'].inline[0];
     expect(script).toContain('$${GLR_STATE_DIR');
     expect(script).not.toMatch(/[^$]\$\{GLR_/);

@@ -10,11 +10,9 @@ import { StepEngine } from '../../step-engine';
 import { escapeTerraformTemplate } from '../framework';
 
 export interface HostStepUpload {
-  /** Text uploaded as is (may be a sensitive reference). */
+  /** Text to upload; literal `${`/`%{` are escaped, embedded references resolve at apply time. */
   readonly content: string;
   readonly destination: string;
-  /** True for references whose text must not be escaped (secret values). */
-  readonly raw?: boolean;
 }
 
 export interface HostStepOptions {
@@ -36,7 +34,7 @@ export interface HostStepOptions {
 export function createHostStep(scope: Construct, id: string, o: HostStepOptions): TerraformResource {
   const provisioners: any[] = [];
   for (const u of o.uploads ?? []) {
-    provisioners.push({ type: 'file', content: u.raw ? u.content : escapeTerraformTemplate(u.content), destination: u.destination, when: o.when === 'destroy' ? 'destroy' : undefined });
+    provisioners.push({ type: 'file', content: escapeTerraformTemplate(u.content), destination: u.destination, when: o.when === 'destroy' ? 'destroy' : undefined });
   }
   if (o.script !== undefined) {
     provisioners.push({
