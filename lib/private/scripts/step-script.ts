@@ -21,9 +21,14 @@ export function readHostScript(file: string): string {
   return text;
 }
 
-/** Quotes a value for a POSIX shell: 'it'\''s'. */
+/**
+ * Quotes a value for bash: `'plain'`, or ANSI-C `$'it\'s'` when it holds a single quote
+ * (clearer to read and to shellcheck than the `'\''` dance).
+ */
 export function shellQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
+  if (!value.includes("'")) return `'${value}'`;
+  const escaped = value.replace(/[\\']/g, (c) => `\\${c}`).replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t');
+  return `$'${escaped}'`;
 }
 
 const NAME = /^GLR_[A-Z0-9_]+$/;
@@ -36,6 +41,8 @@ export function buildStepScript(name: string, env: { readonly [key: string]: str
   const lines = [
     '#!/usr/bin/env bash',
     `# cdktf-gitlab-runner step: ${name}`,
+    '# lib.sh is inlined below (the step\'s fallback "source lib.sh" never runs); its defaults serve every step.',
+    '# shellcheck disable=SC1091,SC2034',
     // Steps run as root: a sudo user re-runs this very file through password-less sudo.
     'if [ "$(id -u)" -ne 0 ]; then exec sudo -n bash "$0" "$@"; fi',
     'set -euo pipefail',

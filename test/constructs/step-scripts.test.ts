@@ -1,0 +1,57 @@
+/**
+ * The scripts the steps actually run (GLR_* header + lib.sh + step body, as synthesized) are
+ * shellcheck-clean, start with the sudo re-exec and set -euo pipefail, and carry no secrets.
+ */
+import { execFileSync, spawnSync } from 'child_process';
+import { synthManager } from './helpers';
+import { RunnerToken } from '../../lib';
+
+const hasShellcheck = spawnSync('shellcheck', ['--version']).status === 0;
+
+describe('synthesized step scripts', () => {
+  const { manager } = synthManager((s) => ({
+    runners: [
+      synthRunner(s.token),
+      { token: RunnerToken.registrationToken(s.registration, { tagList: ['a', 'b'] }), config: { name: 'legacy', url: 'https://gitlab.example.com', executor: 'shell' } },
+    ],
+  }));
+
+  test.each(manager.steps.map((s) => [s.id, s.script]))('%s starts as root with strict mode', (_id, script) => {
+    const lines = script.split('\n');
+    expect(lines[0]).toBe('#!/usr/bin/env bash');
+    expect(lines[4]).toBe('if [ "$(id -u)" -ne 0 ]; then exec sudo -n bash "$0" "$@"; fi');
+    expect(lines[5]).toBe('set -euo pipefail');
+    expect(script).not.toMatch(/^\s*set -x/m);
+    expect(script).not.toMatch(/TfToken|var\.runner_token|var\.registration_token/);
+  });
+
+  (hasShellcheck ? test : test.skip)('every step script passes shellcheck', () => {
+    for (const step of manager.steps) {
+      try {
+        execFileSync('shellcheck', ['-s', 'bash', '-'], { input: step.script, encoding: 'utf8' });
+      } catch (e: any) {
+        throw new Error(`shellcheck failed for step ${step.id}:\n${e.stdout}`);
+      }
+    }
+  });
+
+  test('bash parses every step script', () => {
+    for (const step of manager.steps) {
+      const r = spawnSync('bash', ['-n'], { input: step.script, encoding: 'utf8' });
+      expect({ step: step.id, stderr: r.stderr }).toEqual({ step: step.id, stderr: '' });
+    }
+  });
+});
+
+function synthRunner(token: string) {
+  return {
+    token: RunnerToken.authenticationToken(token),
+    config: {
+      name: 'docker',
+      url: 'https://gitlab.example.com',
+      executor: 'docker+machine',
+      docker: { image: 'alpine:3.20' },
+      machine: { machineDriver: 'amazonec2', machineOptions: ['amazonec2-region=eu-central-1', "amazonec2-tags=team,it's"] },
+    },
+  };
+}
