@@ -63,13 +63,12 @@ class PropsMapper {
       const value = props[prop];
       if (value === undefined) continue;
       if (prop === RAW_PROP && hasRaw) continue; // merged below, after every typed key
-      const propPath = joinPath(path, prop);
       const spec = sec.byProp.get(prop);
       if (!spec) {
         this.unknownProp(prop, value, sec, path);
         continue;
       }
-      const mapped = this.value(value, spec, propPath);
+      const mapped = this.value(value, spec, path, prop);
       if (mapped !== undefined) out[spec.key] = mapped;
     }
     if (hasRaw && props[RAW_PROP] !== undefined) {
@@ -77,35 +76,39 @@ class PropsMapper {
       const raw = props[RAW_PROP];
       if (!isPlainObject(raw)) {
         this.error(rawPath, `got ${describe(raw)}, expected a table of raw TOML keys, e.g. { kubernetes: { namespace: "ci" } }. Fix: pass an object.`);
-      } else if (this.checkTree(raw, rawPath)) {
+      } else if (this.checkTree(raw, path, RAW_PROP)) {
         this.mergeRaw(out, raw, sec.spec.name, path, rawPath);
       }
     }
     return out;
   }
 
-  private value(value: unknown, spec: KeySpec, path: string): unknown {
+  /** Maps `parentProps[prop]` (prop path `parent.prop`, computed only when needed). */
+  private value(value: unknown, spec: KeySpec, parent: string, prop: string): unknown {
     if ((spec.type === 'table' || spec.type === 'table[]') && spec.section) {
       const child = sectionIndex(spec.section);
       if (child && !child.spec.freeForm) {
-        if (spec.type === 'table' && isPlainObject(value)) return this.section(value, child, path);
+        if (spec.type === 'table' && isPlainObject(value)) return this.section(value, child, joinPath(parent, prop));
         if (spec.type === 'table[]' && Array.isArray(value)) {
+          const path = joinPath(parent, prop);
           const entries: unknown[] = [];
           value.forEach((entry, i) => {
-            const entryPath = `${path}[${i}]`;
-            if (isPlainObject(entry)) entries.push(this.section(entry, child, entryPath));
-            else if (this.checkTree(entry, entryPath)) entries.push(entry); // the validator reports the type
+            if (isPlainObject(entry)) entries.push(this.section(entry, child, `${path}[${i}]`));
+            else if (this.checkTree(entry, path, i)) entries.push(entry); // the validator reports the type
           });
           return entries;
         }
       }
     }
     // Scalars, arrays, maps and free-form tables: TOML keys as given.
-    return this.checkTree(value, path) ? value : undefined;
+    return this.checkTree(value, parent, prop) ? value : undefined;
   }
 
-  /** Every value inside must be a TOML value: no null, functions, class instances... */
-  checkTree(value: unknown, path: string): boolean {
+  /**
+   * Every value inside `parent.key` must be a TOML value: no null, functions, class instances...
+   * Paths are built only for the error messages.
+   */
+  checkTree(value: unknown, parent: string, key: string | number): boolean {
     switch (typeof value) {
       case 'string':
       case 'number':
@@ -113,31 +116,41 @@ class PropsMapper {
       case 'boolean':
         return true;
       case 'undefined':
-        this.error(path, 'got nothing (undefined) inside an array. Fix: remove the element; TOML arrays cannot have holes.');
+        this.error(at(parent, key), 'got nothing (undefined) inside an array. Fix: remove the element; TOML arrays cannot have holes.');
         return false;
-      case 'object':
+      case 'object': {
         if (value === null) {
-          this.error(path, 'got null, which TOML cannot represent. Fix: leave the property out (undefined) to not write the key.');
+          this.error(at(parent, key), 'got null, which TOML cannot represent. Fix: leave the property out (undefined) to not write the key.');
           return false;
         }
         if (value instanceof Date) return true;
         if (Array.isArray(value)) {
           let ok = true;
-          for (let i = 0; i < value.length; i++) ok = this.checkTree(value[i], `${path}[${i}]`) && ok;
+          let path: string | undefined;
+          for (let i = 0; i < value.length; i++) {
+            const e = value[i];
+            const t = typeof e;
+            if (t === 'string' || t === 'number' || t === 'boolean' || t === 'bigint') continue;
+            ok = this.checkTree(e, (path ??= at(parent, key)), i) && ok;
+          }
           return ok;
         }
         if (isPlainObject(value)) {
           let ok = true;
+          let path: string | undefined;
           for (const k of Object.keys(value)) {
-            if (value[k] === undefined) continue;
-            ok = this.checkTree(value[k], joinPath(path, k)) && ok;
+            const e = value[k];
+            const t = typeof e;
+            if (t === 'undefined' || t === 'string' || t === 'number' || t === 'boolean' || t === 'bigint') continue;
+            ok = this.checkTree(e, (path ??= at(parent, key)), k) && ok;
           }
           return ok;
         }
-        this.error(path, `got ${describe(value)}, which TOML cannot represent. Fix: pass plain data (string, number, boolean, array, plain object).`);
+        this.error(at(parent, key), `got ${describe(value)}, which TOML cannot represent. Fix: pass plain data (string, number, boolean, array, plain object).`);
         return false;
+      }
       default:
-        this.error(path, `got ${describe(value)}, which TOML cannot represent. Fix: pass plain data (string, number, boolean, array, plain object).`);
+        this.error(at(parent, key), `got ${describe(value)}, which TOML cannot represent. Fix: pass plain data (string, number, boolean, array, plain object).`);
         return false;
     }
   }
@@ -225,6 +238,11 @@ class PropsMapper {
   private error(path: string, message: string): void {
     this.diagnostics.push({ level: 'error', path, message });
   }
+}
+
+/** Path of `parent[key]`: `parent.key` or `parent[3]`. */
+function at(parent: string, key: string | number): string {
+  return typeof key === 'number' ? `${parent}[${key}]` : joinPath(parent, key);
 }
 
 /** `runners[3]` from `runners[3].machine.autoscaling[0]`. */

@@ -52,7 +52,7 @@ const RAW_SECRET_KEY = /(token|password|passwd|secret|secret_?key|private_?key|a
 /** Writes the data tree as canonical TOML. Throws GitlabRunnerError for values TOML cannot hold. */
 export function emitToml(data: TomlTable, options: EmitOptions = {}): string {
   const w = new Writer(options);
-  w.table(data, { section: sectionIndex(''), raw: false }, [], '', undefined, true);
+  w.table(data, { section: sectionIndex(''), raw: false }, '', 0, '', undefined);
   return w.finish();
 }
 
@@ -73,92 +73,98 @@ function indent(depth: number): string {
 }
 
 class Writer {
-  private readonly out: string[] = [];
+  private text = '';
 
   constructor(private readonly options: EmitOptions) {}
 
   /** A blank line before a top-level table (none at the start of the file). */
   private blank(): void {
-    if (this.out.length > 0) this.out.push('');
+    if (this.text.length > 0) this.text += '\n';
   }
 
   finish(): string {
-    const text = this.out.join('\n');
-    return text.length > 0 ? `${text}\n` : '';
+    return this.text;
   }
 
   /**
    * Writes the keys of one table (its header is written by the caller).
-   * `header` is the list of TOML keys naming the table; `path` the diagnostic path.
+   * `header` is the dotted TOML header text naming the table ('' for the root), `depth` its
+   * number of keys, `path` the diagnostic path.
    */
   table(
     value: { readonly [key: string]: unknown },
     kind: TableKind,
-    header: readonly string[],
+    header: string,
+    depth: number,
     path: string,
     runnerIndex: number | undefined,
-    isRoot = false,
   ): void {
     const keys = orderedKeys(value, kind.section);
-    const pad = indent(header.length);
-    const later: string[] = [];
+    const pad = indent(depth);
+    let later: string[] | undefined;
     for (const key of keys) {
       const v = value[key];
       if (v === undefined) continue;
-      const spec = kind.section?.byKey.get(key);
-      if (isTableValue(v, spec) || isArrayOfTables(v, spec)) {
-        later.push(key);
+      if (isPlainObject(v) || isArrayOfTables(v)) {
+        (later ??= []).push(key);
         continue;
       }
-      const keyPath = joinPath(path, key);
-      this.out.push(`${pad}${formatKey(key)} = ${this.value(v, spec, value, key, keyPath, kind.raw, runnerIndex)}`);
+      const spec = kind.section?.byKey.get(key);
+      this.text += `${pad}${formatKey(key)} = ${this.value(v, spec, value, key, path, kind.raw, runnerIndex)}\n`;
     }
+    if (!later) return;
+    const isRoot = depth === 0;
+    const headerPad = indent(depth);
     for (const key of later) {
       const v = value[key];
       const spec = kind.section?.byKey.get(key);
-      const childHeader = [...header, key];
+      const childHeader = isRoot ? formatKey(key) : `${header}.${formatKey(key)}`;
       const childPath = joinPath(path, key);
-      const headerText = childHeader.map(formatKey).join('.');
-      const headerPad = indent(header.length);
+      const childKind = childKindOf(spec);
       if (Array.isArray(v)) {
-        const childKind = childKindOf(spec);
-        v.forEach((entry, i) => {
-          const entryRunner = isRoot && key === 'runners' ? i : runnerIndex;
+        for (let i = 0; i < v.length; i++) {
           if (isRoot) this.blank();
-          this.out.push(`${headerPad}[[${headerText}]]`);
-          this.table(entry as Record<string, unknown>, childKind, childHeader, `${childPath}[${i}]`, entryRunner);
-        });
+          this.text += `${headerPad}[[${childHeader}]]\n`;
+          const entryRunner = isRoot && key === 'runners' ? i : runnerIndex;
+          this.table(v[i] as Record<string, unknown>, childKind, childHeader, depth + 1, `${childPath}[${i}]`, entryRunner);
+        }
       } else {
         if (isRoot) this.blank();
-        this.out.push(`${headerPad}[${headerText}]`);
-        this.table(v as Record<string, unknown>, childKindOf(spec), childHeader, childPath, runnerIndex);
+        this.text += `${headerPad}[${childHeader}]\n`;
+        this.table(v as Record<string, unknown>, childKind, childHeader, depth + 1, childPath, runnerIndex);
       }
     }
   }
 
-  /** One inline value (right of `=`, or inside an inline array/table). */
+  /**
+   * One inline value (right of `=`, or inside an inline array/table). `container[key]` is the
+   * value; `parent` the diagnostic path of the container (the value's own path is computed only
+   * when needed: secrets and errors).
+   */
   private value(
     v: unknown,
     spec: KeySpec | undefined,
     container: object,
     key: string | number,
-    path: string,
+    parent: string,
     raw: boolean,
     runnerIndex: number | undefined,
   ): string {
     if (typeof v === 'string') {
       const secret = spec ? spec.secret === true : raw && typeof key === 'string' && RAW_SECRET_KEY.test(key);
       if (secret && this.options.secret) {
+        const path = pathFor(parent, key);
         const ref: SecretRef = runnerIndex === undefined
           ? { path, key: String(key), value: v }
           : { path, key: String(key), runnerIndex, value: v };
         return quote(this.options.secret(ref), path);
       }
-      if (spec?.type === 'datetime' && OFFSET_DATETIME.test(v)) return v;
-      return quote(v, path);
+      if (spec !== undefined && spec.type === 'datetime' && OFFSET_DATETIME.test(v)) return v;
+      return quote(v, parent, key);
     }
     if (typeof v === 'number') {
-      if (isUnresolved(v)) return numberTokenText(v);
+      // cdktf number tokens are doubles of magnitude ~1e298: only those need the token check.
+      if ((v > 1e290 || v < -1e290) && isUnresolved(v)) return numberTokenText(v);
       const type = spec?.type;
       if (type === 'float' || type === 'float[]') return formatFloat(v);
       if (type === 'integer') return Number.isInteger(v) ? formatInteger(v) : formatFloat(v);
@@ -170,27 +176,39 @@ class Writer {
       return type === 'float' || type === 'float[]' ? `${v.toString()}.0` : v.toString();
     }
     if (typeof v === 'boolean') return v ? 'true' : 'false';
-    if (v instanceof Date) return formatDate(v, path);
+    if (v instanceof Date) return formatDate(v, pathFor(parent, key));
     if (Array.isArray(v)) {
+      if (v.length === 0) return '[]';
       // Elements of a typed array keep the array's element typing (float[] -> floats).
-      const parts = v.map((e, i) => this.value(e, spec, v, i, `${path}[${i}]`, raw, runnerIndex));
-      return `[${parts.join(', ')}]`;
+      const arrayPath = pathFor(parent, key);
+      let out = '[';
+      for (let i = 0; i < v.length; i++) {
+        if (i > 0) out += ', ';
+        out += this.value(v[i], spec, v, i, arrayPath, raw, runnerIndex);
+      }
+      return `${out}]`;
     }
     if (isPlainObject(v)) {
+      const tablePath = pathFor(parent, key);
       const keys = orderedKeys(v, undefined);
       const parts: string[] = [];
       for (const k of keys) {
         const e = v[k];
         if (e === undefined) continue;
-        parts.push(`${formatKey(k)} = ${this.value(e, undefined, v, k, joinPath(path, k), true, runnerIndex)}`);
+        parts.push(`${formatKey(k)} = ${this.value(e, undefined, v, k, tablePath, true, runnerIndex)}`);
       }
       return parts.length === 0 ? '{}' : `{ ${parts.join(', ')} }`;
     }
     throw GitlabRunnerError.at(
-      path,
+      pathFor(parent, key),
       `got ${describe(v)}, which TOML cannot represent (allowed: string, number, bigint, boolean, Date, array, plain object). Fix: omit the key or give a TOML value.`,
     );
   }
+}
+
+/** Diagnostic path of `container[key]`: `parent.key` or `parent[3]`. */
+function pathFor(parent: string, key: string | number): string {
+  return typeof key === 'number' ? `${parent}[${key}]` : joinPath(parent, key);
 }
 
 /** Keys in canonical order: struct order for known keys, then the rest sorted by code units. */
@@ -209,18 +227,13 @@ function compareCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Written as a `[table]`: a plain object (maps, free-form and raw tables included). */
-function isTableValue(v: unknown, _spec: KeySpec | undefined): boolean {
-  return isPlainObject(v);
-}
-
 /**
  * Written as `[[array]]`: a non-empty array whose elements are all plain objects. Typed `table[]`
  * keys are always written so (F08); raw arrays of tables too, the form humans use.
  */
-function isArrayOfTables(v: unknown, _spec: KeySpec | undefined): boolean {
+function isArrayOfTables(v: unknown): boolean {
   if (!Array.isArray(v) || v.length === 0) return false;
-  for (const e of v) if (!isPlainObject(e)) return false;
+  for (let i = 0; i < v.length; i++) if (!isPlainObject(v[i])) return false;
   return true;
 }
 
@@ -235,8 +248,14 @@ function childKindOf(spec: KeySpec | undefined): TableKind {
   return RAW; // free
 }
 
+const KEY_TEXT = new Map<string, string>();
 function formatKey(key: string): string {
-  return isBareKey(key) ? key : quote(key, key);
+  let text = KEY_TEXT.get(key);
+  if (text === undefined) {
+    text = isBareKey(key) ? key : quote(key, key);
+    if (KEY_TEXT.size < 10000) KEY_TEXT.set(key, text);
+  }
+  return text;
 }
 
 const NEEDS_ESCAPE = /[\u0000-\u001f\u007f"\\]/;
@@ -252,11 +271,11 @@ const SHORT_ESCAPES: Record<string, string> = {
 };
 const LONE_SURROGATE = /[\ud800-\udfff]/;
 
-/** A TOML basic string. */
-export function quote(s: string, path: string): string {
+/** A TOML basic string. `path` (plus `key`) names the value in errors. */
+export function quote(s: string, path: string, key?: string | number): string {
   if (LONE_SURROGATE.test(s) && !isWellFormed(s)) {
     throw GitlabRunnerError.at(
-      path,
+      key === undefined ? path : pathFor(path, key),
       `got ${showValue(s)}, a string with an unpaired UTF-16 surrogate, which cannot be written as UTF-8. Fix: remove the broken character.`,
     );
   }
