@@ -2,7 +2,7 @@
  * Per-executor requirements of a `[[runners]]` entry (sections and keys each executor needs) and
  * executor sections that the chosen executor never reads.
  */
-import { childTable, Ctx, has, joinPath, strValue, Visit } from './context';
+import { childTable, Ctx, has, joinPath, keySpec, strValue, Visit } from './context';
 import type { RuleSet } from './rule-types';
 
 const DOCKER_EXECUTORS = ['docker', 'docker-windows', 'docker+machine', 'docker-autoscaler'];
@@ -27,7 +27,8 @@ function quoteList(values: readonly string[]): string {
 function checkExecutorNeeds(visit: Visit, ctx: Ctx): void {
   const runner = visit.table;
   const executor = strValue(runner.executor);
-  if (executor === undefined) return;
+  // Unknown executors get an enum error; guessing what they need would only add noise.
+  if (executor === undefined || !(keySpec('runners', 'executor')?.enum ?? []).includes(executor)) return;
   const at = (key: string) => joinPath(visit.path, key);
 
   if (DOCKER_EXECUTORS.includes(executor)) {

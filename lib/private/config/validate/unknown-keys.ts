@@ -52,9 +52,18 @@ export function checkRetiredKey(spec: KeySpec, value: TomlValue, path: string, c
   return true;
 }
 
-/** Sections (other than `current`) that define `key` with this exact spelling, in schema order. */
-function homesOf(key: string, current: string): string[] {
-  return SECTIONS.filter((s) => s.name !== current && !s.freeForm && s.keys.some((k) => k.key === key)).map((s) => s.name);
+/**
+ * Sections (other than `current`) that define `key`, in schema order, with the key's canonical
+ * spelling: exact matches first, else case-insensitive ones.
+ */
+function homesOf(key: string, current: string): { sections: string[]; spelling: string } {
+  const others = SECTIONS.filter((s) => s.name !== current && !s.freeForm);
+  const exact = others.filter((s) => s.keys.some((k) => k.key === key && !k.removed));
+  if (exact.length > 0) return { sections: exact.map((s) => s.name), spelling: key };
+  const lower = key.toLowerCase();
+  const loose = others.filter((s) => s.keys.some((k) => k.key.toLowerCase() === lower && !k.removed));
+  const spelling = loose.length > 0 ? (loose[0].keys.find((k) => k.key.toLowerCase() === lower) as KeySpec).key : key;
+  return { sections: loose.map((s) => s.name), spelling };
 }
 
 /** Reports a key that the section does not define. */
@@ -93,9 +102,10 @@ export function checkUnknownKey(key: string, value: TomlValue, path: string, vis
     return;
   }
   const homes = homesOf(key, section);
-  if (homes.length > 0) {
-    const where = homes.map(sectionHeader).join(' or ');
-    ctx.error(path, `unknown key ${key} in ${header} (the runner ignores it); ${key} is a key of ${where}. Fix: move it to ${where}.`);
+  if (homes.sections.length > 0) {
+    const where = homes.sections.map(sectionHeader).join(' or ');
+    const respell = homes.spelling === key ? '' : ` and spell it ${homes.spelling}`;
+    ctx.error(path, `unknown key ${key} in ${header} (the runner ignores it); ${homes.spelling} is a key of ${where}. Fix: move it to ${where}${respell}.`);
     return;
   }
   ctx.error(path, `unknown key ${key} in ${header} (the runner ignores it). Fix: remove it, or check the spelling against ${visit.section.docUrl}.`);
