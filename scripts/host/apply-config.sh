@@ -91,7 +91,7 @@ if [[ "$stored" != "$GLR_RESTART_HASH" ]]; then
   if glr_service_active "$svc"; then
     glr_log "settings the runner cannot reload changed (restart hash ${stored:-none} -> ${GLR_RESTART_HASH:-none}): restarting $svc gracefully"
     glr_graceful_stop "$svc"
-    systemctl start "$svc.service"
+    glr_start "$svc"
     glr_log "$svc restarted"
   fi
   mkdir -p "$(dirname "$hash_file")"

@@ -25,7 +25,7 @@ if glr_service_active "$svc"; then
   glr_log "$svc already running"
 else
   glr_log "starting $svc"
-  systemctl start "$svc.service"
+  glr_start "$svc"
   glr_wait_active "$svc" "$GLR_START_TIMEOUT_SECONDS"
   glr_log "$svc is active"
 fi

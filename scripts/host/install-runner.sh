@@ -119,7 +119,7 @@ if [[ "$GLR_RUNNER_SOURCE" == binary ]]; then install_binary; else install_repos
 #    starts it once config.toml is final. An upgrade starts it again.
 if ((was_active)); then
   glr_log "starting $svc"
-  systemctl start "$svc.service"
+  glr_start "$svc"
 else
   if glr_service_active "$svc"; then
     glr_log "stopping $svc (started by the install; it starts only once config.toml is final)"

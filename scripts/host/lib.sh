@@ -209,6 +209,11 @@ glr_graceful_stop() {
   glr_log "$svc stopped after ${waited}s"
 }
 
+# glr_start SERVICE: systemctl start, with one clear line when it fails.
+glr_start() {
+  systemctl start "$1.service" || glr_die "systemctl start $1 failed (exit $?). See: systemctl status $1; journalctl -u $1"
+}
+
 # glr_wait_active SERVICE SECONDS: wait until the unit is active.
 glr_wait_active() {
   local svc="$1" limit="$2" i

@@ -46,7 +46,7 @@ mkdir -p "$STUB_STATE/active" "$STUB_STATE/enabled"
 case "$cmd" in
   is-active) [[ -e "$STUB_STATE/active/$unit" ]] && { [[ " $* " == *" --quiet "* ]] || echo active; exit 0; }; [[ " $* " == *" --quiet "* ]] || echo inactive; exit 3 ;;
   is-enabled) [[ -e "$STUB_STATE/enabled/$unit" ]] && exit 0; exit 1 ;;
-  start) [[ -n "\${STUB_START_FAILS:-}" ]] && exit 1; touch "$STUB_STATE/active/$unit" ;;
+  start) [[ -n "\${STUB_START_FAILS:-}" ]] && exit 1; [[ -n "\${STUB_START_NOOP:-}" ]] && exit 0; touch "$STUB_STATE/active/$unit" ;;
   stop) sleep "\${STUB_STOP_SECONDS:-0}"; rm -f "$STUB_STATE/active/$unit" ;;
   restart) rm -f "$STUB_STATE/active/$unit"; touch "$STUB_STATE/active/$unit" ;;
   enable) touch "$STUB_STATE/enabled/$unit"; [[ " $* " == *" --now "* ]] && touch "$STUB_STATE/active/$unit" ;;
