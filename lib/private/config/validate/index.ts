@@ -53,7 +53,7 @@ for (const set of RULE_SETS) {
 /** Hints for required keys, shown in the "missing" message. */
 const REQUIRED_HINTS: Readonly<Record<string, string>> = {
   'runners/url': 'the GitLab instance URL, e.g. "https://gitlab.example.com"',
-  'runners/token': 'the runner authentication token (glrt-...) from the runner created in GitLab',
+  'runners/token': 'the runner authentication token, glrt-..., of the runner created in GitLab',
   'runners/executor': 'the executor, e.g. "docker+machine" or "docker-autoscaler"',
   'runners.docker.services/name': 'the service image, e.g. "postgres:16"',
   'runners.custom/run_exec': 'the executable that runs each job stage',
