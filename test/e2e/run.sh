@@ -5,8 +5,9 @@
 # reachable by SSH on a free loopback port with a key made for this run, then runs the scenario
 # suite (test/e2e/suite.ts) against it and always tears the host down.
 #
-# Usage: test/e2e/run.sh [--smoke] [--keep]
+# Usage: test/e2e/run.sh [--smoke] [--app DIR] [--keep]
 #   --smoke   deploy the harness's own tiny fixture (test/e2e/fixtures/tiny) instead of the scenarios
+#   --app     run the scenarios against another app folder (default examples/local-sandbox)
 #   --keep    keep the run directory (rootfs, logs, scratch app) for inspection
 # Environment: E2E_CACHE_DIR (default /var/cache/cdktf-gitlab-runner-e2e), E2E_DEBIAN_MIRROR
 # (default http://deb.debian.org/debian), E2E_KEEP=1 (same as --keep).

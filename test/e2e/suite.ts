@@ -83,10 +83,12 @@ async function smoke(host: Host, rows: Row[]): Promise<void> {
 
 /** The eight scenarios of issue 4 against examples/local-sandbox. */
 async function scenarios(host: Host, rows: Row[]): Promise<void> {
-  const example = path.join(REPO, 'examples', 'local-sandbox');
+  const appRel = argValue('--app') ?? 'examples/local-sandbox';
+  const example = path.join(REPO, appRel);
   if (!fs.existsSync(path.join(example, 'main.ts'))) {
     throw new Error(`${example}/main.ts is missing: the scenarios deploy examples/local-sandbox (run with --smoke to test the harness alone)`);
   }
+  log(`app under test: ${appRel}`);
   const www = path.join(RUN_DIR, 'www');
   log('building the stand-in binaries (test/standins/build.sh)');
   buildStandins(REPO, www);
@@ -119,7 +121,7 @@ async function scenarios(host: Host, rows: Row[]): Promise<void> {
     repo: REPO,
     runDir: RUN_DIR,
     host,
-    app: new ScratchApp(REPO, 'examples/local-sandbox', path.join(RUN_DIR, 'mirror')),
+    app: new ScratchApp(REPO, appRel, path.join(RUN_DIR, 'mirror')),
     api,
     files,
     settings: initialSettings(files, host, api),
@@ -145,6 +147,11 @@ async function scenarios(host: Host, rows: Row[]): Promise<void> {
     api.stop();
     await files.stop();
   }
+}
+
+function argValue(name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
 }
 
 function randomText(n: number): string {

@@ -1,15 +1,17 @@
 /**
  * A scratch copy of a cdktf app (an example or a fixture) and the real `cdktf` CLI run on it.
  *
- * The copy lives in the run directory inside a mirror of the repository (every other top-level
- * entry is a symlink back to the repo), so the app's relative imports (`../../lib`) and
- * node_modules resolve exactly as in the repo, while its state file and cdktf.out never touch
- * the working tree.
+ * The whole working tree (lib, scripts, examples, ...; not node_modules or .git) is copied once
+ * into the run directory and node_modules is symlinked, so the app's relative imports
+ * (`../../lib`) resolve exactly as in the repo, the suite tests one consistent snapshot even
+ * while someone edits the tree, and the app's state file and cdktf.out never touch the
+ * working tree.
  */
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 
+/** Never copied, at any depth: build output and Terraform working data. */
 const SKIP = new Set(['cdktf.out', '.terraform', 'node_modules', '.gen']);
 
 export interface RunOptions {
@@ -36,24 +38,13 @@ export class ScratchApp {
   /**
    * @param repo     repository root
    * @param appRel   the app folder relative to the repo (e.g. examples/local-sandbox)
-   * @param mirror   where to build the mirror of the repository
+   * @param mirror   where to put the copy of the repository
    */
   constructor(readonly repo: string, readonly appRel: string, mirror: string) {
-    const parts = appRel.split('/').filter(Boolean);
-    let src = repo;
-    let dst = mirror;
-    fs.mkdirSync(dst, { recursive: true });
-    for (const part of parts) {
-      for (const entry of fs.readdirSync(src)) {
-        if (entry === part || entry === '.git' || /\.tfstate/.test(entry) || entry === 'cdktf.out') continue;
-        fs.symlinkSync(path.join(src, entry), path.join(dst, entry));
-      }
-      src = path.join(src, part);
-      dst = path.join(dst, part);
-      fs.mkdirSync(dst);
-    }
-    copyApp(src, dst);
-    this.dir = dst;
+    copyTree(repo, mirror, true);
+    fs.symlinkSync(path.join(repo, 'node_modules'), path.join(mirror, 'node_modules'));
+    this.dir = path.join(mirror, appRel);
+    if (!fs.existsSync(this.dir)) throw new Error(`${appRel} is not in ${repo}`);
   }
 
   statePath(stack: string): string {
@@ -99,17 +90,18 @@ export class ScratchApp {
   }
 }
 
-function copyApp(src: string, dst: string): void {
+/** Not copied: dependencies, VCS data, build output, and state of earlier runs. */
+const SKIP_TOP = new Set(['node_modules', '.git', 'dist', 'coverage', '.e2e-cache']);
+
+function copyTree(src: string, dst: string, top = false): void {
+  fs.mkdirSync(dst, { recursive: true });
   for (const entry of fs.readdirSync(src, { withFileTypes: true })) {
-    if (SKIP.has(entry.name) || /\.tfstate/.test(entry.name)) continue;
+    if ((top && SKIP_TOP.has(entry.name)) || SKIP.has(entry.name) || /\.tfstate/.test(entry.name)) continue;
     const s = path.join(src, entry.name);
     const d = path.join(dst, entry.name);
-    if (entry.isDirectory()) {
-      fs.mkdirSync(d);
-      copyApp(s, d);
-    } else {
-      fs.copyFileSync(s, d);
-    }
+    if (entry.isDirectory()) copyTree(s, d);
+    else if (entry.isSymbolicLink()) fs.symlinkSync(fs.readlinkSync(s), d);
+    else if (entry.isFile()) fs.copyFileSync(s, d);
   }
 }
 
