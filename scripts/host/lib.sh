@@ -190,23 +190,23 @@ glr_service_enabled() {
 # finish first) with a progress line every GLR_PROGRESS_INTERVAL_SECONDS while waiting. The
 # wait is bounded by the unit's TimeoutStopSec (systemd enforces it).
 glr_graceful_stop() {
-  local svc="$1" pid waited=0 rc=0
+  local svc="$1" pid rc=0 start=$SECONDS next=$GLR_PROGRESS_INTERVAL_SECONDS
   glr_service_active "$svc" || return 0
   glr_log "stopping $svc gracefully (SIGQUIT: running jobs finish first; systemd waits up to ${GLR_STOP_TIMEOUT_SECONDS:-its TimeoutStopSec}${GLR_STOP_TIMEOUT_SECONDS:+ s})"
   systemctl stop "$svc.service" &
   pid=$!
   while kill -0 "$pid" 2>/dev/null; do
-    sleep 1
-    waited=$((waited + 1))
-    if ((waited % GLR_PROGRESS_INTERVAL_SECONDS == 0)) && kill -0 "$pid" 2>/dev/null; then
-      glr_log "still waiting for $svc to finish its running jobs (${waited}s)"
+    sleep 0.2
+    if ((SECONDS - start >= next)) && kill -0 "$pid" 2>/dev/null; then
+      glr_log "still waiting for $svc to finish its running jobs ($((SECONDS - start))s)"
+      next=$((next + GLR_PROGRESS_INTERVAL_SECONDS))
     fi
   done
   wait "$pid" || rc=$?
   if ((rc != 0)); then
     glr_die "systemctl stop $svc failed (exit $rc). See: journalctl -u $svc"
   fi
-  glr_log "$svc stopped after ${waited}s"
+  glr_log "$svc stopped after $((SECONDS - start))s"
 }
 
 # glr_start SERVICE: systemctl start, with one clear line when it fails.

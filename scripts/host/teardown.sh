@@ -76,6 +76,7 @@ if [[ -d "$registered_dir" ]]; then
       rm -f "$record"
     else
       failed+=("runner $name")
+      glr_warn "runner $name: unregister failed (output above). If it is already deleted in GitLab, remove $record and run the destroy again."
     fi
     unset token
   done

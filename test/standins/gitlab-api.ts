@@ -20,6 +20,7 @@
  *   POST /__jobs    {duration_seconds} queues a job -> {id};  GET /__jobs lists jobs and states
  *   GET  /__runners the runners GitLab knows (id, kind, description, tokenId, deleted)
  *   POST /__registration {enabled} turns legacy registration on/off
+ *   POST /__unavailable {unavailable} makes every runner API call answer 503 (GitLab down)
  * Tokens are never logged or returned by the test API: only tokenId(token) = "sha256:" + the
  * first 12 hex digits of the token's sha256 (tests compute the same with the exported tokenId).
  */
@@ -74,6 +75,8 @@ export interface GitlabApi {
   jobs(): Array<Omit<Job, 'token'>>;
   runners(): Array<Omit<Runner, 'token'> & { tokenId: string }>;
   setRegistrationEnabled(enabled: boolean): void;
+  /** While unavailable, every runner API call answers 503 (GitLab down or unreachable). */
+  setUnavailable(unavailable: boolean): void;
   close(): Promise<void>;
 }
 
@@ -94,6 +97,7 @@ export function startGitlabApi(options: GitlabApiOptions = {}): Promise<GitlabAp
   const calls: ApiCall[] = [];
   const jobs: Job[] = [];
   let registrationEnabled = !options.registrationDisabled;
+  let unavailable = false;
   let nextRunnerId = 1;
   let nextJobId = 1;
   const registrationTokens = new Set(options.registrationTokens ?? []);
@@ -156,7 +160,13 @@ export function startGitlabApi(options: GitlabApiOptions = {}): Promise<GitlabAp
         return send(200, { enabled: registrationEnabled });
       }
 
+      if (method === 'POST' && path === '/__unavailable') {
+        unavailable = body.unavailable === true || body.unavailable === 'true';
+        return send(200, { unavailable });
+      }
+
       // ---- runner API ----
+      if (unavailable) return send(503, { message: '503 Service Unavailable' });
       if (method === 'POST' && path === '/api/v4/runners') {
         if (!registrationEnabled) return send(410, { message: '410 Gone - runner registration disallowed' });
         if (token === null || !registrationTokens.has(token)) return send(403, { message: '403 Forbidden' });
@@ -217,6 +227,9 @@ export function startGitlabApi(options: GitlabApiOptions = {}): Promise<GitlabAp
     runners: () => Array.from(runners.values(), ({ token: t, managersDeleted, ...r }) => ({ ...r, managersDeleted: managersDeleted.slice(), tokenId: tokenId(t) })),
     setRegistrationEnabled: (enabled) => {
       registrationEnabled = enabled;
+    },
+    setUnavailable: (value) => {
+      unavailable = value;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

@@ -1,0 +1,167 @@
+/**
+ * register (legacy registration-token flow) and teardown, against the stand-in gitlab-runner
+ * and docker-machine and the stand-in GitLab API, in a temporary root.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { GitlabApi, startGitlabApi, tokenId } from '../standins/gitlab-api';
+import { makeRoot, mode, Root, run, runStep } from './helpers';
+
+jest.setTimeout(30_000);
+
+const AUTH_TOKEN = 'glrt-PLACEHOLDER0000000000000';
+const REG_TOKEN = 'GR1348941PLACEHOLDER000000';
+
+let api: GitlabApi;
+let root: Root;
+let argvLog: string;
+beforeEach(async () => {
+  api = await startGitlabApi({ authTokens: [AUTH_TOKEN], registrationTokens: [REG_TOKEN] });
+  root = makeRoot({ standinVersion: '19.3.0' });
+  argvLog = path.join(root.dir, 'argv.log');
+  root.env.GITLAB_RUNNER_STANDIN_ARGV_LOG = argvLog;
+  root.writeSecret('runner-legacy-registration-token', REG_TOKEN);
+});
+afterEach(async () => {
+  root.cleanup();
+  await api.close();
+});
+
+const regEnv = () => ({
+  GLR_URL: api.url,
+  GLR_RUNNER_NAME: 'legacy',
+  GLR_REGISTRATION_TOKEN_SECRET: 'runner-legacy-registration-token',
+  GLR_RUNNER_TOKEN_SECRET: 'runner-legacy-token',
+  GLR_REGISTER_ARGS: '--tag-list=docker,linux\n--run-untagged=false\n--locked=false\n--maintenance-note=managed by cdktf\n',
+});
+const argv = () => (fs.existsSync(argvLog) ? fs.readFileSync(argvLog, 'utf8') : '');
+const secret = (name: string) => path.join(root.env.GLR_SECRETS_DIR!, name);
+
+describe('register', () => {
+  test('registers once: token via env only, runner token into a 0600 secret, record for teardown, config.toml untouched', async () => {
+    const r = await runStep('register', root.env, regEnv());
+    expect(r.stderr).toContain('deprecated in GitLab Runner 15.6'); // the stand-in's real warning
+    expect(r.code).toBe(0);
+    const issued = api.runners().find((x) => x.kind === 'legacy')!;
+    expect(issued.tagList).toBe('docker,linux');
+    const token = fs.readFileSync(secret('runner-legacy-token'), 'utf8');
+    expect(tokenId(token)).toBe(issued.tokenId);
+    expect(mode(secret('runner-legacy-token'))).toBe('600');
+    // never in argv: neither the registration token nor the runner token
+    expect(argv()).toContain('register --non-interactive --config');
+    expect(argv()).toContain('--tag-list=docker,linux');
+    expect(argv()).not.toContain(REG_TOKEN);
+    expect(argv()).not.toContain(token);
+    expect(r.stdout + r.stderr).not.toContain(REG_TOKEN);
+    expect(r.stdout + r.stderr).not.toContain(token);
+    // config.toml is never written by register; the scratch dir is gone
+    expect(fs.existsSync(root.env.GLR_CONFIG_PATH!)).toBe(false);
+    expect(fs.readdirSync(root.env.GLR_STATE_DIR!).filter((f) => f.startsWith('register.'))).toEqual([]);
+    expect(fs.readFileSync(path.join(root.env.GLR_STATE_DIR!, 'registered', 'legacy'), 'utf8')).toBe(`name=legacy\nurl=${api.url}\nid=${issued.id}\ntoken_secret=runner-legacy-token\n`);
+    expect(api.calls().map((c) => `${c.method} ${c.path} ${c.status} ${c.token}`)).toEqual([`POST /api/v4/runners 201 ${tokenId(REG_TOKEN)}`]);
+
+    const again = await runStep('register', root.env, regEnv());
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('runner legacy already registered');
+    expect(api.calls().length).toBe(1);
+  });
+
+  test('an authentication token in the registration-token secret is refused before any API call (F03)', async () => {
+    root.writeSecret('runner-legacy-registration-token', AUTH_TOKEN);
+    const r = await runStep('register', root.env, regEnv());
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain("holds an authentication token (glrt-...), not a registration token");
+    expect(r.stderr).not.toContain(AUTH_TOKEN);
+    expect(api.calls()).toEqual([]);
+  });
+
+  test('registration disabled on GitLab (410): fails clearly, stores nothing', async () => {
+    api.setRegistrationEnabled(false);
+    const r = await runStep('register', root.env, regEnv());
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('410 Gone - runner registration disallowed');
+    expect(r.stderr).toContain('register: error: gitlab-runner register failed for runner legacy');
+    expect(fs.existsSync(secret('runner-legacy-token'))).toBe(false);
+    expect(fs.existsSync(path.join(root.env.GLR_STATE_DIR!, 'registered', 'legacy'))).toBe(false);
+  });
+
+  test('flags the step sets itself cannot be smuggled in through GLR_REGISTER_ARGS', async () => {
+    const r = await runStep('register', root.env, { ...regEnv(), GLR_REGISTER_ARGS: '--registration-token=x' });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain("GLR_REGISTER_ARGS: '--registration-token' is set by the register step itself; remove it.");
+  });
+});
+
+describe('teardown', () => {
+  const dm = (...args: string[]) => run('docker-machine', args, { ...root.env, MACHINE_STORAGE_PATH: root.env.GLR_MACHINE_STORAGE_PATH });
+  const machines = async () => (await dm('ls', '-q')).stdout.split('\n').filter((l) => l).sort();
+  const tdEnv = { GLR_SERVICE_NAME: 'gitlab-runner', GLR_MACHINE_PREFIX: 'mgr1-', GLR_TEARDOWN_CONCURRENCY: '2' };
+
+  async function deployed(): Promise<string> {
+    expect((await runStep('register', root.env, regEnv())).code).toBe(0);
+    const legacyToken = fs.readFileSync(secret('runner-legacy-token'), 'utf8');
+    fs.mkdirSync(path.dirname(root.env.GLR_CONFIG_PATH!), { recursive: true });
+    fs.writeFileSync(root.env.GLR_CONFIG_PATH!, `concurrent = 2\n\n[[runners]]\n  name = "auth"\n  url = "${api.url}"\n  token = "${AUTH_TOKEN}"\n  executor = "docker+machine"\n\n[[runners]]\n  name = "legacy"\n  url = "${api.url}"\n  token = "${legacyToken}"\n  executor = "docker+machine"\n`, { mode: 0o600 });
+    for (const n of ['mgr1-auto-1', 'mgr1-auto-2', 'mgr1-auto-3', 'mgr10-auto-1', 'other-mgr-1']) expect((await dm('create', '--driver', 'none', '--url', 'tcp://127.0.0.1:2376', n)).code).toBe(0);
+    root.setActive('gitlab-runner', true);
+    fs.mkdirSync(path.join(root.stub, 'enabled'), { recursive: true });
+    fs.writeFileSync(path.join(root.stub, 'enabled', 'gitlab-runner'), '');
+    return legacyToken;
+  }
+
+  test('stops + disables the service, removes only prefixed machines, unregisters only recorded runners, removes config and state', async () => {
+    const legacyToken = await deployed();
+    const before = api.calls().length;
+    const r = await runStep('teardown', root.env, tdEnv);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(root.systemctlCalls()).toContain('stop gitlab-runner.service');
+    expect(root.isActive('gitlab-runner')).toBe(false);
+    expect(root.isEnabled('gitlab-runner')).toBe(false);
+    expect(await machines()).toEqual(['mgr10-auto-1', 'other-mgr-1']); // "mgr1-" is a prefix of neither
+    const calls = api.calls().slice(before);
+    expect(calls.map((c) => `${c.method} ${c.path} ${c.status} ${c.token}`)).toEqual([`DELETE /api/v4/runners 204 ${tokenId(legacyToken)}`]);
+    expect(calls.some((c) => c.token === tokenId(AUTH_TOKEN))).toBe(false); // never revoke a token we did not create
+    expect(api.runners().find((x) => x.kind === 'authentication')!.deleted).toBe(false);
+    expect(argv()).not.toContain(legacyToken);
+    expect(r.stdout + r.stderr).not.toContain(legacyToken);
+    expect(fs.existsSync(root.env.GLR_CONFIG_PATH!)).toBe(false);
+    expect(fs.existsSync(root.env.GLR_STATE_DIR!)).toBe(false);
+  });
+
+  test('GitLab unavailable: says which runner failed, keeps the state, and a retry finishes the job', async () => {
+    const legacyToken = await deployed();
+    api.setUnavailable(true);
+    const r = await runStep('teardown', root.env, tdEnv);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('teardown: error: teardown incomplete, state kept for a retry; could not remove: runner legacy');
+    expect(fs.existsSync(path.join(root.env.GLR_STATE_DIR!, 'registered', 'legacy'))).toBe(true);
+    expect(fs.existsSync(root.env.GLR_CONFIG_PATH!)).toBe(true);
+    expect(await machines()).toEqual(['mgr10-auto-1', 'other-mgr-1']);
+    api.setUnavailable(false);
+    const before = api.calls().length;
+    const retry = await runStep('teardown', root.env, tdEnv);
+    expect(retry.stderr).toBe('');
+    expect(retry.code).toBe(0);
+    expect(api.calls().slice(before).map((c) => `${c.method} ${c.path} ${c.status} ${c.token}`)).toEqual([`DELETE /api/v4/runners 204 ${tokenId(legacyToken)}`]);
+    expect(fs.existsSync(root.env.GLR_STATE_DIR!)).toBe(false);
+  });
+
+  test('a half-installed host (nothing there) tears down cleanly', async () => {
+    const bare = makeRoot();
+    try {
+      const r = await runStep('teardown', { ...bare.env, PATH: `${bare.stub}/bin:/usr/bin:/bin` }, tdEnv);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('docker-machine not installed, no machines to remove');
+    } finally {
+      bare.cleanup();
+    }
+  });
+
+  test('an empty machine prefix is refused (it would remove every machine)', async () => {
+    const r = await runStep('teardown', root.env, { ...tdEnv, GLR_MACHINE_PREFIX: '' });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('GLR_MACHINE_PREFIX is required');
+  });
+});
