@@ -67,29 +67,36 @@ const FIELD_NAMES_5 = 'minute hour day-of-month month day-of-week';
 
 /** Parses one value token of a field; returns the number or a problem text. */
 function parseValue(token: string, def: FieldDef): number | string {
-  if (def.names && Object.prototype.hasOwnProperty.call(def.names, token)) return def.names[token];
+  const lower = token.toLowerCase();
+  if (def.names && Object.prototype.hasOwnProperty.call(def.names, lower)) return def.names[lower];
   const digits = def.kind === 'year' ? /^\d{4}$/ : /^\d{1,2}$/;
-  if (!digits.test(token)) return `"${token}" is not a ${def.name} value`;
+  if (!digits.test(token)) return `"${token}" is not a valid value`;
   const n = Number(token);
-  if (n < def.min || n > def.max) return `${n} is outside ${def.allowed}`;
+  if (n < def.min || n > def.max) return `${n} is out of range`;
   return n;
 }
 
+/** A problem and, when one is obvious, the corrected entry. */
+interface EntryProblem {
+  readonly problem: string;
+  readonly fix?: string;
+}
+
 /** The problem with one comma-separated entry of a field, or undefined when it is valid. */
-function checkEntry(entry: string, def: FieldDef, dialect: CronDialect): string | undefined {
+function checkEntry(entry: string, def: FieldDef, dialect: CronDialect): string | EntryProblem | undefined {
   if (entry === '') return 'an empty list entry';
   if (entry === '*' || entry === '?') return undefined;
-  if (dialect === 'cronexpr' && def.kind === 'dom' && /^(l|lw|\d{1,2}w)$/.test(entry)) {
-    if (entry.endsWith('w') && entry !== 'lw') {
+  if (dialect === 'cronexpr' && def.kind === 'dom' && /^(l|lw|\d{1,2}w)$/i.test(entry)) {
+    if (/w$/i.test(entry) && !/^lw$/i.test(entry)) {
       const v = parseValue(entry.slice(0, -1), def);
       return typeof v === 'string' ? v : undefined;
     }
     return undefined;
   }
   if (dialect === 'cronexpr' && def.kind === 'dow') {
-    const last = /^(.+)l$/.exec(entry);
+    const last = /^(.+)l$/i.exec(entry);
     const nth = /^(.+)#(.+)$/.exec(entry);
-    if (last && !DAYS.includes(entry) && !DAYS_LONG.includes(entry)) {
+    if (last && !DAYS_LONG.includes(entry.toLowerCase())) {
       const v = parseValue(last[1], def);
       return typeof v === 'string' ? v : undefined;
     }
@@ -114,30 +121,55 @@ function checkEntry(entry: string, def: FieldDef, dialect: CronDialect): string 
   const end = parseValue(endText, def);
   if (typeof end === 'string') return end;
   if (start > end) {
-    const wrap = `${startText}-${def.kind === 'dow' ? 'sat' : def.max},${def.kind === 'dow' ? 'sun' : def.min}-${endText}`;
-    return `the range "${startText}-${endText}" runs backwards and matches nothing (write "${wrap}" to wrap around)`;
+    const named = /^[a-z]/i.test(startText);
+    const last = def.kind === 'dow' ? (named ? 'sat' : '6') : String(def.max);
+    const first = def.kind === 'dow' ? (named ? 'sun' : '0') : String(def.min);
+    const wrap = `${startText}-${last},${first}-${endText}`;
+    return { problem: `the range "${startText}-${endText}" runs backwards and matches nothing`, fix: stepText === undefined ? wrap : undefined };
   }
   return undefined;
 }
 
-/** The first problem of a field, or undefined. */
-function checkField(field: string, def: FieldDef, dialect: CronDialect): string | undefined {
-  for (const entry of field.toLowerCase().split(',')) {
-    const problem = checkEntry(entry, def, dialect);
-    if (problem) return problem;
-  }
-  return undefined;
+/** The first problem of a field (with the corrected field when every bad entry has a fix), or undefined. */
+function checkField(field: string, def: FieldDef, dialect: CronDialect): EntryProblem | undefined {
+  let first: string | undefined;
+  let fixable = true;
+  const fixed = field.split(',').map((entry) => {
+    const found = checkEntry(entry, def, dialect);
+    if (found === undefined) return entry;
+    const p = typeof found === 'string' ? { problem: found } : found;
+    first ??= p.problem;
+    if (p.fix === undefined) fixable = false;
+    return p.fix ?? entry;
+  });
+  if (first === undefined) return undefined;
+  return { problem: first, fix: fixable ? fixed.join(',') : undefined };
+}
+
+interface FieldsResult {
+  readonly problems: string[];
+  /** The corrected expression, when every problem has an obvious fix. */
+  readonly fix?: string;
 }
 
 /** Problems of a whole expression whose field count is right. */
-function checkFields(fields: readonly string[], dialect: CronDialect): string[] {
+function checkFields(fields: readonly string[], dialect: CronDialect): FieldsResult {
   const defs = fieldsOf(dialect);
   const problems: string[] = [];
-  fields.forEach((field, i) => {
-    const problem = checkField(field, defs[i], dialect);
-    if (problem) problems.push(`${defs[i].name} field "${field}": ${problem} (allowed: ${defs[i].allowed})`);
+  let fixable = true;
+  const fixed = fields.map((field, i) => {
+    const found = checkField(field, defs[i], dialect);
+    if (!found) return field;
+    problems.push(`${defs[i].name} field "${field}": ${found.problem} (allowed: ${defs[i].allowed})`);
+    if (found.fix === undefined) fixable = false;
+    return found.fix ?? field;
   });
-  return problems;
+  return { problems, fix: problems.length > 0 && fixable ? fixed.join(' ') : undefined };
+}
+
+function fieldsFix(result: FieldsResult): string {
+  if (result.fix !== undefined) return `write ${JSON.stringify(result.fix)}`;
+  return `correct the ${result.problems.length === 1 ? 'field' : 'fields'} as described`;
 }
 
 function looksLikeYear(field: string): boolean {
@@ -146,7 +178,7 @@ function looksLikeYear(field: string): boolean {
 
 /** Valid as cronexpr's own 6-field reading (minute hour dom month dow year)? */
 function validAsSixField(fields: readonly string[]): boolean {
-  return checkFields(['*', ...fields], 'cronexpr').length === 0;
+  return checkFields(['*', ...fields], 'cronexpr').problems.length === 0;
 }
 
 /** Checks one docker+machine `Periods` entry. */
@@ -184,9 +216,9 @@ export function checkMachinePeriod(value: string, path: string, ctx: Ctx): void 
     ctx.error(path, `got ${show(value)} (${fields.length} fields), ${expected}; ${why}. Fix: write 7 fields, e.g. "* * 8-18 * * mon-fri *".`);
     return;
   }
-  const problems = checkFields(fields, 'cronexpr');
-  if (problems.length > 0) {
-    ctx.error(path, `got ${show(value)}: ${problems.join('; ')}. Fix: correct the ${problems.length === 1 ? 'field' : 'fields'} as described.`);
+  const result = checkFields(fields, 'cronexpr');
+  if (result.problems.length > 0) {
+    ctx.error(path, `got ${show(value)}: ${result.problems.join('; ')}. Fix: ${fieldsFix(result)}.`);
     return;
   }
   if (fields[0] !== '*' && fields[0] !== '?') {
@@ -216,9 +248,9 @@ export function checkPolicyPeriod(value: string, path: string, ctx: Ctx): void {
     ctx.error(path, `got ${show(value)} (${fields.length} fields), ${expected}. Fix: write 5 fields, e.g. "* 8-18 * * mon-fri".`);
     return;
   }
-  const problems = checkFields(fields, 'unix');
-  if (problems.length > 0) {
-    ctx.error(path, `got ${show(value)}: ${problems.join('; ')}. Fix: correct the ${problems.length === 1 ? 'field' : 'fields'} as described.`);
+  const result = checkFields(fields, 'unix');
+  if (result.problems.length > 0) {
+    ctx.error(path, `got ${show(value)}: ${result.problems.join('; ')}. Fix: ${fieldsFix(result)}.`);
   }
 }
 
