@@ -15,6 +15,9 @@ export function enumOf(section: string, spec: KeySpec): readonly string[] | unde
   return spec.enum ?? EXTRA_ENUMS[`${section}/${spec.key}`];
 }
 
+/** Keys where an empty string is a documented value (cache Type "" = no cache). */
+const EMPTY_ALLOWED = new Set(['runners.cache/Type']);
+
 function checkOne(value: TomlValue, path: string, allowed: readonly string[], ctx: Ctx): void {
   if (typeof value !== 'string' || isUnresolved(value) || allowed.includes(value)) return;
   const near = caseInsensitiveMatch(value.trim(), allowed) ?? (allowed.includes(value.trim()) ? value.trim() : undefined) ?? closest(value, allowed);
@@ -26,6 +29,7 @@ function checkOne(value: TomlValue, path: string, allowed: readonly string[], ct
 export function checkEnum(value: TomlValue, path: string, section: string, spec: KeySpec, ctx: Ctx): void {
   const allowed = enumOf(section, spec);
   if (!allowed) return;
+  if (value === '' && EMPTY_ALLOWED.has(`${section}/${spec.key}`)) return;
   if (Array.isArray(value)) value.forEach((v: TomlValue, i: number) => checkOne(v, indexPath(path, i), allowed, ctx));
   else checkOne(value, path, allowed, ctx);
 }

@@ -38,10 +38,13 @@ function checkMachineName(value: TomlValue, path: string, _visit: Visit, ctx: Ct
   }
   const sample = name.replace(/%%/g, '%').replace('%s', 'x');
   if (!MACHINE_NAME_CHARS.test(sample)) {
+    const parts = name.split('%s').map((part) => part.replace(/%%/g, '%').replace(/[^a-zA-Z0-9.-]/g, '-').replace(/-{2,}/g, '-'));
+    parts[0] = parts[0].replace(/^[^a-zA-Z0-9]+/, '');
+    const fixed = (parts.join('%s').replace(/-+$/, '') || 'auto-%s').replace(/^%s/, 'auto-%s');
     ctx.error(
       path,
       `got ${show(value)}, but docker-machine names may only contain letters, digits, dots and dashes (and start with a letter or digit). ` +
-        `Fix: write ${JSON.stringify(name.replace(/[^a-zA-Z0-9.%-]/g, '-').replace(/^[^a-zA-Z0-9%]+/, ''))}.`,
+        `Fix: write ${JSON.stringify(fixed)}.`,
     );
   }
 }
