@@ -176,6 +176,26 @@ describe('every key type', () => {
     expect(out).not.toMatch(/= \{/);
   });
 
+  test('long arrays: one element per line, so changing one element changes one line (F02)', () => {
+    const options = ['amazonec2-region=eu-central-1', 'amazonec2-vpc-id=vpc-0123456789abcdef0', 'amazonec2-subnet-id=subnet-0123456789abcdef0'];
+    const out = emitRunner({ machine: { MachineOptions: options } });
+    expect(out).toContain(
+      '    MachineOptions = [\n      "amazonec2-region=eu-central-1",\n      "amazonec2-vpc-id=vpc-0123456789abcdef0",\n      "amazonec2-subnet-id=subnet-0123456789abcdef0",\n    ]\n',
+    );
+    const changed = emitRunner({ machine: { MachineOptions: [options[0], 'amazonec2-vpc-id=vpc-1', options[2]] } });
+    const before = out.split('\n');
+    const after = changed.split('\n');
+    expect(after.length).toBe(before.length);
+    expect(after.filter((l, i) => l !== before[i])).toEqual(['      "amazonec2-vpc-id=vpc-1",']);
+    expect((parse(out) as { runners: [{ machine: { MachineOptions: string[] } }] }).runners[0].machine.MachineOptions).toEqual(options);
+  });
+
+  test('datetimes are written without .000, like the runner writes them', () => {
+    const config = RunnerConfig.fromToml('[[runners]]\n  token_obtained_at = 2026-01-02T03:04:05.000Z\n  token_expires_at = 0001-01-01T00:00:00Z\n');
+    const out = emitToml(config.toData());
+    expect(out).toBe('[[runners]]\n  token_obtained_at = 2026-01-02T03:04:05Z\n  token_expires_at = 0001-01-01T00:00:00Z\n');
+  });
+
   test('tls-* keys keep their dashes', () => {
     expect(emitRunner({ 'tls-ca-file': '/etc/ca.pem' })).toContain('  tls-ca-file = "/etc/ca.pem"\n');
   });

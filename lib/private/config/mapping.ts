@@ -17,7 +17,7 @@ import { showValue } from '../../errors';
 import { cloneTable, copyFloatMark, isPlainObject } from './float-marks';
 import { joinPath, ROOT_SECTION, sectionIndex, type SectionIndex } from './schema-index';
 import type { KeySpec, TomlTable, TomlValue } from './schema-types';
-import { OFFSET_DATETIME } from './toml-emit';
+import { OFFSET_DATETIME, trimMillis } from './toml-emit';
 import { closest } from './validate/suggest';
 
 /** The escape hatch prop, on the global section and on each `[[runners]]` entry. */
@@ -348,7 +348,7 @@ function importValue(value: unknown, spec: KeySpec, sink: RawSink, key: string):
       return typeof value === 'boolean' ? yes(value) : NO;
     case 'datetime':
       if (value instanceof Date && !Number.isNaN(value.getTime())) {
-        const text = value.toISOString(); // TomlDate: in its TOML form
+        const text = trimMillis(value.toISOString()); // TomlDate: in its TOML form
         return OFFSET_DATETIME.test(text) ? yes(text) : NO;
       }
       return NO;

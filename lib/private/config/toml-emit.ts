@@ -13,7 +13,9 @@
  * - Strings as basic strings: `"` and `\` escaped, every control character escaped (`\n`,
  *   `\u0000`...), non-ASCII kept as is. Unresolved tokens (`${TfToken[...]}`) contain nothing to
  *   escape, so they pass through untouched; number tokens are written unquoted as their token text.
- * - Offset datetimes (`token_obtained_at`) unquoted; arrays of tables always as `[[...]]`.
+ * - Offset datetimes (`token_obtained_at`) unquoted, without `.000`; arrays of tables always as
+ *   `[[...]]`; an array whose one-line form is over 100 characters is written one element per
+ *   line (changing one MachineOptions entry changes one line).
  * - Only what is in the data is written: no defaults are added here.
  */
 import { GitlabRunnerError, showValue } from '../../errors';
@@ -67,6 +69,9 @@ interface TableKind {
 const RAW: TableKind = { raw: true };
 const MAP: TableKind = { raw: false };
 
+/** Arrays whose one-line form is longer than this are written one element per line. */
+const MAX_LINE = 100;
+
 const INDENT = ['', '  ', '    ', '      ', '        ', '          '];
 function indent(depth: number): string {
   return INDENT[depth] ?? '  '.repeat(depth);
@@ -110,7 +115,8 @@ class Writer {
         continue;
       }
       const spec = kind.section?.byKey.get(key);
-      this.text += `${pad}${formatKey(key)} = ${this.value(v, spec, value, key, path, kind.raw, runnerIndex)}\n`;
+      const line = `${pad}${formatKey(key)} = ${this.value(v, spec, value, key, path, kind.raw, runnerIndex)}`;
+      this.text += line.length > MAX_LINE && Array.isArray(v) && v.length > 1 ? this.multiline(v, spec, key, path, pad, kind.raw, runnerIndex) : `${line}\n`;
     }
     if (!later) return;
     const isRoot = depth === 0;
@@ -134,6 +140,22 @@ class Writer {
         this.table(v as Record<string, unknown>, childKind, childHeader, depth + 1, childPath, runnerIndex);
       }
     }
+  }
+
+  /** A long array, one element per line (so changing one element changes one line). */
+  private multiline(
+    v: readonly unknown[],
+    spec: KeySpec | undefined,
+    key: string,
+    path: string,
+    pad: string,
+    raw: boolean,
+    runnerIndex: number | undefined,
+  ): string {
+    const arrayPath = joinPath(path, key);
+    let out = `${pad}${formatKey(key)} = [\n`;
+    for (let i = 0; i < v.length; i++) out += `${pad}  ${this.value(v[i], spec, v, i, arrayPath, raw, runnerIndex)},\n`;
+    return `${out}${pad}]\n`;
   }
 
   /**
@@ -322,7 +344,12 @@ function formatDate(d: Date, path: string): string {
   if (Number.isNaN(d.getTime())) {
     throw GitlabRunnerError.at(path, 'got an invalid Date. Fix: give a valid date, e.g. "2026-01-31T12:00:00Z".');
   }
-  return d.toISOString(); // TomlDate keeps its TOML form (offset, local date, local time)
+  return trimMillis(d.toISOString()); // TomlDate keeps its TOML form (offset, local date, local time)
+}
+
+/** `2026-01-02T03:04:05.000Z` -> `2026-01-02T03:04:05Z` (what the runner itself writes). */
+export function trimMillis(text: string): string {
+  return text.replace(/(\d{2}:\d{2}:\d{2})\.000(?=$|[Zz+-])/, '$1');
 }
 
 function describe(v: unknown): string {
