@@ -1,4 +1,7 @@
-import { lint, lintToml } from './validate-fixture';
+import { parse } from 'smol-toml';
+import { markParsedFloats } from '../../lib/private/config/float-marks';
+import type { TomlTable } from '../../lib/private/config/schema-types';
+import { lint, lintData, lintToml } from './validate-fixture';
 
 describe('types and ranges (F09)', () => {
   test('GIVEN an integer key given "30" WHEN validated THEN the error names the expected type and the fix', () => {
@@ -246,6 +249,18 @@ describe('enums', () => {
     ).toEqual([
       'error: runners[0].cache.s3.AuthenticationType: got "IAM", expected one of "access-key", "iam". Did you mean "iam"? Fix: write "iam".',
       'error: runners[0].autoscaler.connector_config.protocol: got "rdp", expected one of "ssh", "winrm", "winrm+https". Fix: use one of these values.',
+    ]);
+  });
+});
+
+describe('floats in integer keys of imported files', () => {
+  test('GIVEN IdleCount = 1.0 parsed from a file and marked as a float WHEN validated THEN it is an error', () => {
+    const data = parse('concurrent = 2.0\n[[runners]]\nurl = "https://gitlab.example.com"\ntoken = "glrt-PLACEHOLDER"\nexecutor = "shell"\nlimit = 2', {
+      integersAsBigInt: true,
+    }) as TomlTable;
+    markParsedFloats(data);
+    expect(lintData(data)).toEqual([
+      'error: concurrent: got 2.0 (a float), expected an integer >= 1 (the runner exits at start when concurrent is 0); the runner refuses a float here. Fix: write 2.',
     ]);
   });
 });

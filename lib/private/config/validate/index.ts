@@ -82,7 +82,7 @@ function walkTable(visit: Visit, ctx: Ctx): void {
       continue;
     }
     if (!checkRetiredKey(spec, value, path, ctx)) continue;
-    if (!checkType(value, path, sectionName, spec, ctx)) continue;
+    if (!checkType(value, path, sectionName, spec, ctx, visit.table)) continue;
     if (isUnresolved(value)) continue;
     checkEnum(value, path, sectionName, spec, ctx);
     for (const rule of KEY_RULES.get(`${sectionName}/${key}`) ?? []) rule(value, path, visit, ctx);

@@ -3,7 +3,8 @@
  * Returns whether the value is well-typed, so value rules (cron, URLs, ...) only see good shapes.
  * Unresolved references (deploy-time values) are never checked.
  */
-import type { KeySpec, TomlValue } from '../schema-types';
+import { isMarkedFloat } from '../float-marks';
+import type { KeySpec, TomlTable, TomlValue } from '../schema-types';
 import { Ctx, indexPath, isTable, isUnresolved, joinPath, sectionHeader, show } from './context';
 import { describeRange, INT64_MAX, INT64_MIN, rangeOf } from './ranges';
 
@@ -43,12 +44,16 @@ function checkString(value: TomlValue, path: string, ctx: Ctx): boolean {
   return false;
 }
 
-function checkInteger(value: TomlValue, path: string, section: string, spec: KeySpec, ctx: Ctx): boolean {
+function checkInteger(value: TomlValue, path: string, section: string, spec: KeySpec, ctx: Ctx, container?: TomlTable): boolean {
   const expected = describeInteger(section, spec);
   const range = rangeOf(section, spec.key);
   let n: bigint;
   if (typeof value === 'bigint') {
     n = value;
+  } else if (typeof value === 'number' && Number.isInteger(value) && container !== undefined && isMarkedFloat(container, spec.key)) {
+    // A TOML float such as 1.0 read from a file: the runner's decoder refuses floats for integer keys.
+    ctx.error(path, `got ${value}.0 (a float), expected ${expected}; the runner refuses a float here. Fix: write ${value}.`);
+    return false;
   } else if (typeof value === 'number' && Number.isFinite(value)) {
     if (!Number.isInteger(value)) {
       const whole = Math.max(range.min, Math.trunc(value));
@@ -175,16 +180,17 @@ function checkMap(value: TomlValue, path: string, what: string, ctx: Ctx, elemen
 
 /**
  * Checks `value` against `spec.type`. `section` is the dotted section name of the table holding
- * the key. Returns true when the value has the right shape (or is unresolved).
+ * the key; `container` is that table (for float marks of imported files). Returns true when the
+ * value has the right shape (or is unresolved).
  */
-export function checkType(value: TomlValue, path: string, section: string, spec: KeySpec, ctx: Ctx): boolean {
+export function checkType(value: TomlValue, path: string, section: string, spec: KeySpec, ctx: Ctx, container?: TomlTable): boolean {
   if (isUnresolved(value)) return true;
   const str: ElementCheck = (v, p) => checkString(v, p, ctx);
   switch (spec.type) {
     case 'string':
       return checkString(value, path, ctx);
     case 'integer':
-      return checkInteger(value, path, section, spec, ctx);
+      return checkInteger(value, path, section, spec, ctx, container);
     case 'float':
       return checkFloat(value, path, section, spec, ctx);
     case 'bool':
