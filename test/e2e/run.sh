@@ -189,6 +189,9 @@ teardown() {
 
 main() {
   preflight
+  log "harness self-test (test/e2e/harness.test.ts)"
+  (cd "$REPO" && node_modules/.bin/jest --roots '<rootDir>/test/e2e' --testPathIgnorePatterns '/node_modules/' --silent >"${TMPDIR:-/tmp}/cgr-e2e-harness-test.log" 2>&1) ||
+    { cat "${TMPDIR:-/tmp}/cgr-e2e-harness-test.log" >&2; die "the harness's own unit tests fail"; }
   ensure_rootfs_tarball
   mkdir -p /var/tmp
   RUN_DIR=$(mktemp -d /var/tmp/cgr-e2e.XXXXXX)

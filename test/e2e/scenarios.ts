@@ -101,6 +101,23 @@ function learnHostSecrets(ctx: Context): void {
   }
 }
 
+/**
+ * Name the real gitlab-runner gives an autoscaled machine: "runner-" + RFC 1123 form of the
+ * short token (known prefixes stripped, first 9 characters) + "-" + MachineName with %s
+ * replaced (gitlab-runner helpers/shorten_token.go, executors/docker/machine).
+ */
+export function runnerMachineName(token: string, machineName: string, unique: string): string {
+  const short = token.replace(/^glrt-(t[123]_)?|^t[123]_|^glrtr-/, '').replace(/^glcbt-/, '').replace(/^GR[0-9A-Fa-f]{7}/, '').slice(0, 9);
+  const rfc1123 = short.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^-+|-+$/g, '');
+  return `runner-${rfc1123}-${machineName.replace('%s', unique)}`;
+}
+
+function readSynth(ctx: Context): string {
+  const dir = path.join(ctx.app.dir, 'cdktf.out', 'stacks', STACK);
+  const file = path.join(dir, 'cdk.tf.json');
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+}
+
 export function tokenId(token: string): string {
   return 'sha256:' + crypto.createHash('sha256').update(token).digest('hex').slice(0, 12);
 }
@@ -449,12 +466,17 @@ export async function runScenarios(ctx: Context, scenario: ScenarioFn): Promise<
   await scenario('7', 'destroy: unregister, remove owned machines, stop the service', async (c, row) => {
     const cfg = readConfig(host);
     const legacy = cfg.runners.find((r) => r.name === 'legacy-runner');
-    const machineNames = cfg.runners
-      .map((r) => (r.machine as Record<string, unknown> | undefined)?.MachineName)
-      .filter((n): n is string => typeof n === 'string');
-    const owned = machineNames.flatMap((n) => [n.replace('%s', 'e2e-owned-1'), n.replace('%s', 'e2e-owned-2')]);
-    const foreign = 'other-manager-e2e-1';
+    // Machines as the real runner names them: runner-<short token>-<MachineName with %s filled>
+    // (gitlab-runner executors/docker/machine: MachineNameTemplate / NewMachineName).
+    const owned = cfg.runners.flatMap((r, i) => {
+      const template = (r.machine as Record<string, unknown> | undefined)?.MachineName;
+      return typeof template === 'string' && typeof r.token === 'string' ? [runnerMachineName(r.token, template, `1764790000-0000beef${i}`)] : [];
+    });
+    const prefix = /GLR_MACHINE_PREFIX='([^']+)'/.exec(readSynth(ctx))?.[1];
+    if (prefix) owned.push(`${prefix}bootstrap-leftover`);
+    const foreign = 'runner-abcdefghi-other-manager-1764790000-0000beef';
     for (const m of [...owned, foreign]) host.must(`MACHINE_STORAGE_PATH=${MACHINE_STORAGE} docker-machine create --driver none --url tcp://127.0.0.1:2376 ${m} >/dev/null`);
+    c.note(`machines before destroy: owned ${owned.join(', ')}; foreign ${foreign}`);
     if (owned.length === 0) c.note('no runner has a MachineName: owned-machine removal not exercised');
 
     const d = await cdktf(ctx, '7-destroy', 'destroy');
@@ -475,6 +497,38 @@ export async function runScenarios(ctx: Context, scenario: ScenarioFn): Promise<
     const st = fs.existsSync(ctx.app.statePath(STACK)) ? JSON.parse(fs.readFileSync(ctx.app.statePath(STACK), 'utf8')) : { resources: [] };
     c.that((st.resources ?? []).length === 0, `state still has ${(st.resources ?? []).length} resources after destroy`);
     row.target = `unregistered: ${gl.filter((r) => r.deleted).length}, machines left: ${left.join(', ') || 'none'}`;
+  });
+
+  // 9 (after the destroy, on a fresh deployment) ----------------------------------------------
+  await scenario('9', 'redeploy; then library update (teardown.sh changed) + key file moved: runner left alone', async (c, row) => {
+    const fresh = await cdktf(ctx, '9-deploy-fresh', 'deploy');
+    if (!c.that(fresh.result.code === 0 && host.unitState(UNIT) === 'active', `deploying again after the destroy failed (exit ${fresh.result.code}, service ${host.unitState(UNIT)}):\n${outputTail(fresh, ctx.secrets)}`)) return;
+    // What a user does all the time: upgrade the npm package (its host scripts change) and keep
+    // the same key in another file. Neither changes anything on the host, so no step may tear
+    // the runner down, unregister it or restart it.
+    const pid = host.mainPid(UNIT);
+    const cfgBefore = host.read(CONFIG);
+    const mtime = mtimeMs(host, CONFIG);
+    const callsBefore = (await api.calls()).length;
+    fs.appendFileSync(path.join(ctx.app.root, 'scripts', 'host', 'teardown.sh'), '# e2e: a newer library version changed this script\n');
+    const movedKey = path.join(ctx.runDir, 'moved_id_ed25519');
+    fs.copyFileSync(settings.privateKeyPath, movedKey);
+    fs.chmodSync(movedKey, 0o600);
+    settings.privateKeyPath = movedKey;
+    const d = await cdktf(ctx, '9-deploy', 'deploy');
+    row.sessions = fresh.sessions + d.sessions;
+    c.that(d.result.code === 0, `deploy exited ${d.result.code}:\n${outputTail(d, ctx.secrets)}`);
+    c.note(`steps run: ${d.created.join(', ') || 'none'}; destroyed: ${d.destroyed.join(', ') || 'none'}`);
+    const ranTeardown = /teardown: (stopping|unregistering|teardown done)/.test(d.result.output);
+    c.that(!ranTeardown, `the deploy ran the destroy-time teardown (replaced: ${d.destroyed.filter((a) => /teardown/.test(a)).join(', ')}): service stopped, runner unregistered, config.toml removed`);
+    const newCalls = (await api.calls()).slice(callsBefore);
+    const unregs = newCalls.filter((x) => x.method === 'DELETE');
+    const regs = newCalls.filter((x) => x.method === 'POST' && x.path === '/api/v4/runners');
+    c.that(unregs.length === 0, `the deploy unregistered ${unregs.length} runner(s) from GitLab`);
+    c.that(regs.length === 0, `the deploy registered ${regs.length} new runner(s) with GitLab`);
+    c.that(host.unitState(UNIT) === 'active' && host.mainPid(UNIT) === pid, `the runner was stopped or restarted (state ${host.unitState(UNIT)}, PID ${pid} -> ${host.mainPid(UNIT)})`);
+    c.that(host.exists(CONFIG) && host.read(CONFIG) === cfgBefore && mtimeMs(host, CONFIG) === mtime, 'config.toml was removed or rewritten');
+    row.target = `runner untouched: ${!ranTeardown && unregs.length === 0 && host.mainPid(UNIT) === pid ? 'yes' : 'no'}`;
   });
 
   // 8 -----------------------------------------------------------------------------------------

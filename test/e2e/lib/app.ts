@@ -33,7 +33,10 @@ export interface RunResult {
 }
 
 export class ScratchApp {
+  /** The app folder inside the copy. */
   readonly dir: string;
+  /** The root of the copy of the repository. */
+  readonly root: string;
 
   /**
    * @param repo     repository root
@@ -41,6 +44,7 @@ export class ScratchApp {
    * @param mirror   where to put the copy of the repository
    */
   constructor(readonly repo: string, readonly appRel: string, mirror: string) {
+    this.root = mirror;
     copyTree(repo, mirror, true);
     fs.symlinkSync(path.join(repo, 'node_modules'), path.join(mirror, 'node_modules'));
     this.dir = path.join(mirror, appRel);

@@ -29,13 +29,14 @@ export class Check {
 
 export function printTable(rows: Row[]): string {
   const head = ['#', 'scenario', 'result', 'wall time', 'SSH sessions', 'target (measured)'];
-  const body = rows.map((r) => [r.id, r.name, r.ok ? 'PASS' : 'FAIL', `${(r.ms / 1000).toFixed(1)} s`, String(r.sessions), r.target]);
+  const sorted = [...rows].sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
+  const body = sorted.map((r) => [r.id, r.name, r.ok ? 'PASS' : 'FAIL', `${(r.ms / 1000).toFixed(1)} s`, String(r.sessions), r.target]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) => '| ' + cells.map((c, i) => c.padEnd(widths[i])).join(' | ') + ' |';
   const sep = '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|';
   const out = [line(head), sep, ...body.map(line)];
   const details: string[] = [];
-  for (const r of rows) {
+  for (const r of sorted) {
     for (const f of r.failures) details.push(`  [${r.id}] FAIL: ${f}`);
     for (const n of r.notes) details.push(`  [${r.id}] note: ${n}`);
   }
