@@ -206,7 +206,7 @@ describe('text reaches the host byte for byte', () => {
     const upload = steps.get('config')!.body.provisioner.find((p: any) => p.file).file.content;
     expect(upload).toContain('environment = ["GREETING=$${HOME}", "TEMPLATE=%%{x}"]');
     const script: string = steps.get('runner')!.body.provisioner[0]['remote-exec'].inline[0];
-    expect(script).toContain('$${GLR_STATE_DIR');
+    expect(script).toContain('$${BASH_SOURCE[0]}');
     expect(script).not.toMatch(/[^$]\$\{GLR_/);
     // the secret upload is a plain reference
     expect(steps.get('secret-runner-docker-token')!.body.provisioner[0].file.content).toBe('${var.runner_token}');

@@ -19,3 +19,17 @@ describe('buildStepScript', () => {
     expect(a.indexOf("GLR_A='1'")).toBeLessThan(a.indexOf("GLR_B='2'"));
   });
 });
+
+describe('step variables keep every byte', () => {
+  test.each([
+    ['multi-line with quotes', "line 1 'quoted'\nline 2 \"dq\" $HOME `cmd` \\n\n"],
+    ['ends without newline', "a'\nb"],
+    ['holds the delimiter', "x'\nGLR_EOF\ny"],
+    ['single line', "it's $HOME"],
+  ])('%s', (_name, value) => {
+    const script = buildStepScript('prepare', { GLR_X: value }, { lib: 'host' });
+    const header = script.split('. /var/lib/cdktf-gitlab-runner/lib.sh')[0];
+    const out = execFileSync('bash', ['-c', `${header.replace(/^if \[.*$/m, '')}\nprintf %s "$GLR_X"`], { encoding: 'utf8' });
+    expect(out).toBe(value);
+  });
+});

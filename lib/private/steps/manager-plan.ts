@@ -11,7 +11,7 @@ import { MachineBootstrap } from '../../machine-bootstrap';
 import { RunnerInstallSource } from '../../runner-install-source';
 import { RunnerToken } from '../../runner-token';
 import { deployTimePlaceholder, fingerprint, isUnresolved } from '../framework';
-import { buildStepScript } from '../scripts/step-script';
+import { buildStepScript, HOST_LIB_PATH, readHostScript } from '../scripts/step-script';
 import { sha256Hex, stableJson } from './hash';
 
 export const STATE_DIR = '/var/lib/cdktf-gitlab-runner';
@@ -120,7 +120,12 @@ export function planManager(input: ManagerPlanInput): ManagerPlan {
 
   const b = new StepBuilder(input.hostIdentity);
   const common = { GLR_STATE_DIR: STATE_DIR, GLR_SECRETS_DIR: SECRETS_DIR };
-  b.add('prepare', 'create the state, staging and secrets folders', 'prepare', { ...common, GLR_STAGE_DIR: STAGE_DIR, GLR_UPLOAD_USER: input.uploadUser ?? 'root' }, []);
+  b.add('prepare', `create the state, staging and secrets folders; install ${HOST_LIB_PATH}`, 'prepare', {
+    ...common,
+    GLR_STAGE_DIR: STAGE_DIR,
+    GLR_UPLOAD_USER: input.uploadUser ?? 'root',
+    GLR_LIB_CONTENT: readHostScript('lib.sh'),
+  }, []);
   b.add('docker', 'install Docker', 'install-docker', { ...common, GLR_DOCKER_SOURCE: input.docker.mode }, ['prepare']);
   const service = {
     GLR_SERVICE_NAME: input.serviceName,
@@ -303,7 +308,8 @@ class StepBuilder {
     upload?: { content: string; destination: string },
     triggerOnReplace?: string[],
   ): void {
-    const script = buildStepScript(scriptName, env);
+    // prepare is self-contained and installs lib.sh; every later step sources it from the host.
+    const script = buildStepScript(scriptName, env, { lib: id === 'prepare' ? 'inline' : 'host' });
     this.steps.push({
       id,
       description,
