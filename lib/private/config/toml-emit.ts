@@ -78,17 +78,27 @@ function indent(depth: number): string {
 }
 
 class Writer {
-  private text = '';
+  /**
+   * Output pieces since the last top-level table. Each top-level table is joined into one flat
+   * string as soon as it is complete: few long-lived objects, so the garbage collector does not
+   * keep copying a growing structure (a `+=` string would be a tree of 100,000s of pieces).
+   */
+  private parts: string[] = [];
+  private readonly chunks: string[] = [];
 
   constructor(private readonly options: EmitOptions) {}
 
-  /** A blank line before a top-level table (none at the start of the file). */
-  private blank(): void {
-    if (this.text.length > 0) this.text += '\n';
+  /** Closes the current top-level chunk. */
+  private flush(): void {
+    if (this.parts.length > 0) {
+      this.chunks.push(this.parts.join(''));
+      this.parts = [];
+    }
   }
 
   finish(): string {
-    return this.text;
+    this.flush();
+    return this.chunks.join('\n');
   }
 
   /**
@@ -106,8 +116,10 @@ class Writer {
   ): void {
     const keys = orderedKeys(value, kind.section);
     const pad = indent(depth);
+    const parts = this.parts;
     let later: string[] | undefined;
-    for (const key of keys) {
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
       const v = value[key];
       if (v === undefined) continue;
       if (isPlainObject(v) || isArrayOfTables(v)) {
@@ -115,12 +127,16 @@ class Writer {
         continue;
       }
       const spec = kind.section?.byKey.get(key);
-      const line = `${pad}${formatKey(key)} = ${this.value(v, spec, value, key, path, kind.raw, runnerIndex)}`;
-      this.text += line.length > MAX_LINE && Array.isArray(v) && v.length > 1 ? this.multiline(v, spec, key, path, pad, kind.raw, runnerIndex) : `${line}\n`;
+      const keyText = formatKey(key);
+      const text = this.value(v, spec, value, key, path, kind.raw, runnerIndex);
+      if (pad.length + keyText.length + 3 + text.length > MAX_LINE && Array.isArray(v) && v.length > 1) {
+        this.multiline(v, spec, key, path, pad, kind.raw, runnerIndex);
+      } else {
+        parts.push(pad, keyText, ' = ', text, '\n');
+      }
     }
     if (!later) return;
     const isRoot = depth === 0;
-    const headerPad = indent(depth);
     for (const key of later) {
       const v = value[key];
       const spec = kind.section?.byKey.get(key);
@@ -129,14 +145,14 @@ class Writer {
       const childKind = childKindOf(spec);
       if (Array.isArray(v)) {
         for (let i = 0; i < v.length; i++) {
-          if (isRoot) this.blank();
-          this.text += `${headerPad}[[${childHeader}]]\n`;
+          if (isRoot) this.flush(); // a blank line before each top-level table
+          this.parts.push(pad, '[[', childHeader, ']]\n');
           const entryRunner = isRoot && key === 'runners' ? i : runnerIndex;
           this.table(v[i] as Record<string, unknown>, childKind, childHeader, depth + 1, `${childPath}[${i}]`, entryRunner);
         }
       } else {
-        if (isRoot) this.blank();
-        this.text += `${headerPad}[${childHeader}]\n`;
+        if (isRoot) this.flush();
+        this.parts.push(pad, '[', childHeader, ']\n');
         this.table(v as Record<string, unknown>, childKind, childHeader, depth + 1, childPath, runnerIndex);
       }
     }
@@ -151,11 +167,12 @@ class Writer {
     pad: string,
     raw: boolean,
     runnerIndex: number | undefined,
-  ): string {
+  ): void {
     const arrayPath = joinPath(path, key);
-    let out = `${pad}${formatKey(key)} = [\n`;
-    for (let i = 0; i < v.length; i++) out += `${pad}  ${this.value(v[i], spec, v, i, arrayPath, raw, runnerIndex)},\n`;
-    return `${out}${pad}]\n`;
+    const parts = this.parts;
+    parts.push(pad, formatKey(key), ' = [\n');
+    for (let i = 0; i < v.length; i++) parts.push(pad, '  ', this.value(v[i], spec, v, i, arrayPath, raw, runnerIndex), ',\n');
+    parts.push(pad, ']\n');
   }
 
   /**
