@@ -3,7 +3,8 @@
  * numbers (F07, F09), tokens.
  */
 import { parse } from 'smol-toml';
-import { Token, Tokenization } from 'cdktf';
+import { TerraformStack, TerraformVariable, Testing, Token, Tokenization } from 'cdktf';
+import { File as LocalFile } from '@cdktf/provider-local/lib/file';
 import { RunnerConfig } from '../../lib/config/runner-config';
 import type { RunnerConfigProps } from '../../lib/config/props.generated';
 import { emitToml, formatFloat, formatInteger } from '../../lib/private/config/toml-emit';
@@ -348,6 +349,31 @@ describe('unresolved tokens', () => {
     expect(out).toContain(`    IdleScaleFactor = ${text}\n`);
     // the same text on every render (F12: stable output)
     expect(emitRunner({ limit, machine: { IdleScaleFactor: limit } })).toBe(out);
+  });
+
+  test('GIVEN a list token (a list variable) WHEN rendered THEN jsonencode of the list, unquoted, the same text every time', () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, 'stack');
+    const options = new TerraformVariable(stack, 'machine_options', { type: 'list(string)' }).listValue;
+    const out = emitRunner({ machine: { MachineOptions: options } });
+    const line = out.split('\n').find((l) => l.includes('MachineOptions'))!;
+    expect(line).toMatch(/^    MachineOptions = \$\{TfToken\[TOKEN\.\d+\]\}$/);
+    expect(emitRunner({ machine: { MachineOptions: options } })).toBe(out);
+    new LocalFile(stack, 'config', { filename: 'config.toml', content: out });
+    const synth = JSON.parse(Testing.synth(stack));
+    expect(synth.resource.local_file.config.content).toBe('[[runners]]\n  [runners.machine]\n    MachineOptions = ${jsonencode(var.machine_options)}\n');
+  });
+
+  test('GIVEN string and number variables WHEN rendered into a resource and synthesized THEN Terraform references appear in place', () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, 'stack');
+    const token = new TerraformVariable(stack, 'runner_token', { type: 'string', sensitive: true }).stringValue;
+    const limit = new TerraformVariable(stack, 'limit', { type: 'number' }).numberValue;
+    const out = new RunnerConfig({ runners: [{ ...minimalRunner(), token, limit } as never] }).render();
+    new LocalFile(stack, 'config', { filename: 'config.toml', content: out });
+    const content: string = JSON.parse(Testing.synth(stack)).resource.local_file.config.content;
+    expect(content).toContain('  limit = ${var.limit}\n');
+    expect(content).toContain('  token = "${var.runner_token}"\n');
   });
 
   test('GIVEN a token for a datetime key WHEN rendered THEN it is quoted (the runner accepts both forms)', () => {

@@ -46,3 +46,20 @@ test('secret keys are flagged', () => {
     expect.arrayContaining(['runners.token', 'runners.cache.s3.AccessKey', 'runners.cache.s3.SecretKey', 'runners.cache.s3.SessionToken', 'runners.cache.gcs.PrivateKey', 'runners.cache.azure.AccountKey']),
   );
 });
+
+test('every optional prop has a doc comment with @default and a docs link', () => {
+  const text = fs.readFileSync(path.join(ROOT, 'lib', 'config', 'props.generated.ts'), 'utf8');
+  const props = [...text.matchAll(/(\/\*\*(?:(?!\*\/)[\s\S])*\*\/)\s*\n\s*readonly (\w+)\?:/g)];
+  expect(props.length).toBeGreaterThan(300);
+  const missing = props.filter(([, doc]) => !/@default /.test(doc) || !/@see https:\/\/docs\.gitlab\.com\/runner\//.test(doc)).map(([, , name]) => name);
+  expect(missing).toEqual([]);
+  // and no prop without a doc comment at all
+  const all = [...text.matchAll(/readonly (\w+)\?:/g)].length;
+  expect(props.length).toBe(all);
+});
+
+test('props carry units in their names', () => {
+  const units = SECTIONS.flatMap((s) => s.keys.filter((k) => k.unit && !k.removed).map((k) => k.prop));
+  for (const prop of units) expect(prop).toMatch(/(Seconds|Bytes|Kilobytes)$/);
+  expect(units).toEqual(expect.arrayContaining(['idleTimeSeconds', 'outputLimitKilobytes', 'shmSizeBytes', 'checkIntervalSeconds']));
+});

@@ -12,7 +12,8 @@
  *   numbers (and floats marked on import) as floats.
  * - Strings as basic strings: `"` and `\` escaped, every control character escaped (`\n`,
  *   `\u0000`...), non-ASCII kept as is. Unresolved tokens (`${TfToken[...]}`) contain nothing to
- *   escape, so they pass through untouched; number tokens are written unquoted as their token text.
+ *   escape, so they pass through untouched; number tokens are written unquoted as their token text;
+ *   list tokens as the token of `jsonencode(list)`, unquoted (a JSON array is a TOML array).
  * - Offset datetimes (`token_obtained_at`) unquoted, without `.000`; arrays of tables always as
  *   `[[...]]`; an array whose one-line form is over 100 characters is written one element per
  *   line (changing one MachineOptions entry changes one line).
@@ -23,7 +24,7 @@ import { isUnresolved } from '../framework';
 import { isMarkedFloat, isPlainObject } from './float-marks';
 import { isBareKey, joinPath, sectionIndex, type SectionIndex } from './schema-index';
 import type { KeySpec, TomlTable } from './schema-types';
-import { numberTokenText } from './token-text';
+import { listTokenText, numberTokenText } from './token-text';
 
 /** A secret value found in the config, with where it is. */
 export interface SecretRef {
@@ -218,6 +219,7 @@ class Writer {
     if (v instanceof Date) return formatDate(v, pathFor(parent, key));
     if (Array.isArray(v)) {
       if (v.length === 0) return '[]';
+      if (v.length === 1 && typeof v[0] === 'string' && v[0].startsWith('#{TfToken[') && isUnresolved(v)) return listTokenText(v);
       // Elements of a typed array keep the array's element typing (float[] -> floats).
       const arrayPath = pathFor(parent, key);
       let out = '[';
