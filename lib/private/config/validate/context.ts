@@ -3,11 +3,22 @@
  * helpers for paths and values. Pure: no framework imports except `isUnresolved`.
  */
 import { showValue, type Diagnostic } from '../../../errors';
-import { isUnresolved } from '../../framework';
+import { isUnresolved as frameworkIsUnresolved } from '../../framework';
 import { SECTIONS } from '../schema.generated';
 import type { KeySpec, SectionSpec, TomlTable, TomlValue } from '../schema-types';
 
-export { isUnresolved };
+/**
+ * `isUnresolved` of the framework, with cheap pre-checks that only rule values out: cdktf encodes
+ * a numeric token as a double of magnitude ~1e289 (so a number below 1e280 in magnitude is a
+ * literal), and every string token as `${...}` / `#{...}` / `&{...}` (so a string without `{`
+ * is a literal). Calling the framework for every value dominated the time of a 1,000-runner config.
+ */
+export function isUnresolved(value: unknown): boolean {
+  if (typeof value === 'number') return Math.abs(value) >= 1e280 && frameworkIsUnresolved(value);
+  if (typeof value === 'string') return value.includes('{') && frameworkIsUnresolved(value);
+  if (Array.isArray(value)) return value.length === 1 && frameworkIsUnresolved(value);
+  return false;
+}
 
 /** Sections by dotted name ('' = global). */
 export const SECTION_BY_NAME: ReadonlyMap<string, SectionSpec> = new Map(SECTIONS.map((s) => [s.name, s]));
@@ -27,6 +38,11 @@ export function keySpec(section: string, key: string): KeySpec | undefined {
   return KEYS_BY_SECTION.get(section)?.get(key);
 }
 
+/** All keys of a section by exact spelling. */
+export function keysOf(section: string): ReadonlyMap<string, KeySpec> | undefined {
+  return KEYS_BY_SECTION.get(section);
+}
+
 /** How a section is written in config.toml: `[runners.docker]`, `[[runners]]`, or `the global section`. */
 export function sectionHeader(name: string): string {
   if (name === '') return 'the global section';
@@ -34,9 +50,15 @@ export function sectionHeader(name: string): string {
   return spec?.form === 'array' ? `[[${name}]]` : `[${name}]`;
 }
 
+const PATH_PARTS = new Map<string, string>();
+
 /** Appends a key to a path, quoting keys that are not bare TOML keys. */
 export function joinPath(base: string, key: string): string {
-  const part = /^[A-Za-z0-9_-]+$/.test(key) ? key : JSON.stringify(key);
+  let part = PATH_PARTS.get(key);
+  if (part === undefined) {
+    part = /^[A-Za-z0-9_-]+$/.test(key) ? key : JSON.stringify(key);
+    if (PATH_PARTS.size < 10000) PATH_PARTS.set(key, part);
+  }
   return base === '' ? part : `${base}.${part}`;
 }
 

@@ -40,7 +40,14 @@ const MINUTE: FieldDef = { name: 'minute', min: 0, max: 59, allowed: '0-59' };
 const HOUR: FieldDef = { name: 'hour', min: 0, max: 23, allowed: '0-23' };
 const YEAR: FieldDef = { name: 'year', min: 1970, max: 2099, kind: 'year', allowed: '1970-2099' };
 
+const CRONEXPR_FIELDS = buildFields('cronexpr');
+const UNIX_FIELDS = buildFields('unix');
+
 function fieldsOf(dialect: CronDialect): readonly FieldDef[] {
+  return dialect === 'cronexpr' ? CRONEXPR_FIELDS : UNIX_FIELDS;
+}
+
+function buildFields(dialect: CronDialect): readonly FieldDef[] {
   if (dialect === 'cronexpr') {
     return [
       SECOND,

@@ -11,8 +11,11 @@ const EXTRA_ENUMS: Readonly<Record<string, readonly string[]>> = {
   'runners.docker/allowed_pull_policies': ['always', 'if-not-present', 'never'],
 };
 
+const EXTRA_KEYS = new Set(Object.keys(EXTRA_ENUMS).map((id) => id.split('/')[1]));
+
 export function enumOf(section: string, spec: KeySpec): readonly string[] | undefined {
-  return spec.enum ?? EXTRA_ENUMS[`${section}/${spec.key}`];
+  if (spec.enum) return spec.enum;
+  return EXTRA_KEYS.has(spec.key) ? EXTRA_ENUMS[`${section}/${spec.key}`] : undefined;
 }
 
 /** Keys where an empty string is a documented value (cache Type "" = no cache). */
@@ -29,6 +32,7 @@ function checkOne(value: TomlValue, path: string, allowed: readonly string[], ct
 export function checkEnum(value: TomlValue, path: string, section: string, spec: KeySpec, ctx: Ctx): void {
   const allowed = enumOf(section, spec);
   if (!allowed) return;
+  if (typeof value === 'string' && allowed.includes(value)) return;
   if (value === '' && EMPTY_ALLOWED.has(`${section}/${spec.key}`)) return;
   if (Array.isArray(value)) value.forEach((v: TomlValue, i: number) => checkOne(v, indexPath(path, i), allowed, ctx));
   else checkOne(value, path, allowed, ctx);

@@ -7,11 +7,12 @@
  * Values that are unresolved references are never checked. The result is deterministic.
  */
 import type { Diagnostic } from '../../../errors';
+import { SECTIONS } from '../schema.generated';
 import type { TomlTable, TomlValue } from '../schema-types';
 import { autoscalerRules } from './autoscaler';
 import { cacheRules } from './cache';
 import { consistencyRules } from './consistency';
-import { Ctx, has, indexPath, isTable, isUnresolved, joinPath, keySpec, sectionHeader, sectionSpec, Visit } from './context';
+import { Ctx, has, indexPath, isTable, isUnresolved, joinPath, keysOf, sectionHeader, sectionSpec, Visit } from './context';
 import { cronRules } from './cron';
 import { dockerRules } from './docker';
 import { checkEnum } from './enums';
@@ -49,6 +50,16 @@ for (const set of RULE_SETS) {
   for (const [k, rules] of Object.entries(set.keys ?? {})) KEY_RULES.set(k, [...(KEY_RULES.get(k) ?? []), ...rules]);
   for (const [k, rules] of Object.entries(set.sections ?? {})) SECTION_RULES.set(k, [...(SECTION_RULES.get(k) ?? []), ...rules]);
 }
+const NO_RULES: readonly KeyRule[] = [];
+
+/** Key rules by section, then key (avoids building `section/key` strings in the walk). */
+const RULES_BY_SECTION = new Map<string, Map<string, readonly KeyRule[]>>();
+for (const [id, rules] of KEY_RULES) {
+  const cut = id.lastIndexOf('/');
+  const section = id.slice(0, cut);
+  if (!RULES_BY_SECTION.has(section)) RULES_BY_SECTION.set(section, new Map());
+  RULES_BY_SECTION.get(section)?.set(id.slice(cut + 1), rules);
+}
 
 /** Hints for required keys, shown in the "missing" message. */
 const REQUIRED_HINTS: Readonly<Record<string, string>> = {
@@ -59,9 +70,11 @@ const REQUIRED_HINTS: Readonly<Record<string, string>> = {
   'runners.custom/run_exec': 'the executable that runs each job stage',
 };
 
+const REQUIRED = new Map(SECTIONS.map((s) => [s.name, s.keys.filter((k) => k.required)]));
+
 function checkRequired(visit: Visit, ctx: Ctx): void {
-  for (const spec of visit.section.keys) {
-    if (!spec.required || has(visit.table, spec.key)) continue;
+  for (const spec of REQUIRED.get(visit.section.name) ?? []) {
+    if (has(visit.table, spec.key)) continue;
     const hint = REQUIRED_HINTS[`${visit.section.name}/${spec.key}`] ?? spec.doc;
     ctx.error(
       joinPath(visit.path, spec.key),
@@ -73,19 +86,21 @@ function checkRequired(visit: Visit, ctx: Ctx): void {
 function walkTable(visit: Visit, ctx: Ctx): void {
   const sectionName = visit.section.name;
   if (visit.section.freeForm) return;
+  const sectionRules = RULES_BY_SECTION.get(sectionName);
+  const specs = keysOf(sectionName);
   for (const key of Object.keys(visit.table)) {
     const value = visit.table[key];
     const path = joinPath(visit.path, key);
-    const spec = keySpec(sectionName, key);
+    const spec = specs?.get(key);
     if (!spec) {
       checkUnknownKey(key, value, path, visit, ctx);
       continue;
     }
-    if (!checkRetiredKey(spec, value, path, ctx)) continue;
+    if ((spec.removed || spec.deprecated) && !checkRetiredKey(spec, value, path, ctx)) continue;
     if (!checkType(value, path, sectionName, spec, ctx, visit.table)) continue;
     if (isUnresolved(value)) continue;
     checkEnum(value, path, sectionName, spec, ctx);
-    for (const rule of KEY_RULES.get(`${sectionName}/${key}`) ?? []) rule(value, path, visit, ctx);
+    for (const rule of sectionRules?.get(key) ?? NO_RULES) rule(value, path, visit, ctx);
     if (spec.type === 'table' && spec.section && isTable(value)) {
       walkTable(child(visit, spec.section, value, path), ctx);
     } else if (spec.type === 'table[]' && spec.section && Array.isArray(value)) {

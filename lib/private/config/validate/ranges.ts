@@ -26,9 +26,17 @@ const RANGES: Readonly<Record<string, NumericRange>> = {
   'runners.autoscaler.vm_isolation.connector_config/protocol_port': { min: 0, max: 65535, note: '0 means the protocol default' },
 };
 
+const DEFAULT_RANGE: NumericRange = { min: 0 };
+const RANGE_INDEX = new Map<string, Map<string, NumericRange>>();
+for (const [id, range] of Object.entries(RANGES)) {
+  const [section, key] = id.split('/');
+  if (!RANGE_INDEX.has(section)) RANGE_INDEX.set(section, new Map());
+  RANGE_INDEX.get(section)?.set(key, range);
+}
+
 /** The range of an integer or float key. */
 export function rangeOf(section: string, key: string): NumericRange {
-  return RANGES[`${section}/${key}`] ?? { min: 0 };
+  return RANGE_INDEX.get(section)?.get(key) ?? DEFAULT_RANGE;
 }
 
 /** "from 1 to 65535" / ">= 0". */

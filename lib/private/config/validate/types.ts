@@ -45,8 +45,19 @@ function checkString(value: TomlValue, path: string, ctx: Ctx): boolean {
 }
 
 function checkInteger(value: TomlValue, path: string, section: string, spec: KeySpec, ctx: Ctx, container?: TomlTable): boolean {
-  const expected = describeInteger(section, spec);
   const range = rangeOf(section, spec.key);
+  // Fast path: the common case is an in-range integer.
+  if (typeof value === 'bigint' && value >= BigInt(range.min) && (range.max === undefined ? value <= INT64_MAX : value <= BigInt(range.max))) return true;
+  if (
+    typeof value === 'number' &&
+    Number.isSafeInteger(value) &&
+    value >= range.min &&
+    (range.max === undefined || value <= range.max) &&
+    (container === undefined || !isMarkedFloat(container, spec.key))
+  ) {
+    return true;
+  }
+  const expected = describeInteger(section, spec);
   let n: bigint;
   if (typeof value === 'bigint') {
     n = value;
@@ -81,8 +92,9 @@ function checkInteger(value: TomlValue, path: string, section: string, spec: Key
 }
 
 function checkFloat(value: TomlValue, path: string, section: string, spec: KeySpec, ctx: Ctx): boolean {
-  const expected = describeFloat(section, spec);
   const range = rangeOf(section, spec.key);
+  if (typeof value === 'number' && Number.isFinite(value) && value >= range.min && (range.max === undefined || value <= range.max)) return true;
+  const expected = describeFloat(section, spec);
   let n: number;
   if (typeof value === 'bigint') n = Number(value);
   else if (typeof value === 'number') n = value;
