@@ -122,9 +122,10 @@ function measure(fn: () => string, baseRssMb: number): CaseResult {
  * work exactly once, so its peak is what one validate+render needs (not the garbage of many runs).
  */
 function runCase(name: string): CaseResult {
-  const config = new RunnerConfig(benchProps());
-  const data = name.startsWith('plain') ? config.toData() : undefined;
-  const work = data ? () => stringify(data) : () => config.render();
+  const props = benchProps();
+  const data = name.startsWith('plain') ? new RunnerConfig(props).toData() : undefined;
+  // a new RunnerConfig per run: it caches its mapping and validation
+  const work = data ? () => stringify(data) : () => new RunnerConfig(props).render();
   const base = process.memoryUsage().rss / 1048576;
   if (name.endsWith('-once')) {
     const bytes = work().length;

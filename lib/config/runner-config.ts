@@ -78,6 +78,8 @@ export class RunnerConfig {
   /** The props as given. */
   public readonly props: RunnerConfigProps;
 
+  private checkedCache?: { readonly data: TomlTable; readonly diagnostics: readonly Diagnostic[] };
+
   constructor(props: RunnerConfigProps) {
     this.props = props;
   }
@@ -98,6 +100,7 @@ export class RunnerConfig {
 
   /**
    * Canonical config.toml text. Byte-identical for the same props on every machine.
+   * Mapping and validation run once per instance: treat the props as immutable.
    * Throws GitlabRunnerError when `diagnostics()` has any error (warnings do not throw).
    */
   render(options: RenderOptions = {}): string {
@@ -117,7 +120,7 @@ export class RunnerConfig {
    */
   secrets(): SecretRef[] {
     const found: SecretRef[] = [];
-    emitToml(this.toData(), {
+    emitToml(this.check().data, {
       secret: (ref) => {
         found.push(ref);
         return '';
@@ -126,9 +129,13 @@ export class RunnerConfig {
     return found;
   }
 
+  /** Mapping + validation, computed once (props are read-only). */
   private check(): { data: TomlTable; diagnostics: Diagnostic[] } {
-    const mapped = propsToData(this.props);
-    return { data: mapped.data, diagnostics: [...mapped.diagnostics, ...validateConfig(mapped.data)] };
+    if (!this.checkedCache) {
+      const mapped = propsToData(this.props);
+      this.checkedCache = { data: mapped.data, diagnostics: [...mapped.diagnostics, ...validateConfig(mapped.data)] };
+    }
+    return { data: this.checkedCache.data, diagnostics: [...this.checkedCache.diagnostics] };
   }
 
   private checked(): { data: TomlTable; diagnostics: Diagnostic[] } {
