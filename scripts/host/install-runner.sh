@@ -14,6 +14,7 @@ if ! declare -F glr_log >/dev/null; then . "$(dirname "${BASH_SOURCE[0]}")/lib.s
 glr_require GLR_RUNNER_VERSION
 : "${GLR_RUNNER_SOURCE:=repository}"
 : "${GLR_POLICY_RC_D:=/usr/sbin/policy-rc.d}"
+: "${GLR_YUM_REPOS_DIR:=/etc/yum.repos.d}"
 : "${GLR_RUNNER_REPO_SCRIPT_BASE:=https://packages.gitlab.com/install/repositories/runner/gitlab-runner}"
 want="${GLR_RUNNER_VERSION#v}"
 svc="$GLR_SERVICE_NAME"
@@ -35,33 +36,18 @@ if [[ "$GLR_RUNNER_SOURCE" == preinstalled ]]; then
 fi
 glr_log "gitlab-runner ${have:-not installed} -> $want (source: $GLR_RUNNER_SOURCE)"
 
-# 1. Fetch and verify before touching the running service: a bad download changes nothing.
-staged=""
-cleanup() { [[ -z "$staged" ]] || rm -f "$staged"; }
-trap cleanup EXIT
-if [[ "$GLR_RUNNER_SOURCE" == binary ]]; then
-  glr_require GLR_RUNNER_URL GLR_RUNNER_SHA256
-  glr_log "downloading $GLR_RUNNER_URL"
-  staged="$(glr_fetch "$GLR_RUNNER_URL" "$GLR_RUNNER_SHA256" "$GLR_BIN_DIR")"
-  glr_log "sha256 verified ($GLR_RUNNER_SHA256)"
-fi
-
-# 2. Remember the service's state, stop it gracefully for an upgrade.
-was_active=0 was_enabled=0
-glr_service_active "$svc" && was_active=1
-glr_service_enabled "$svc" && was_enabled=1
-((was_active)) && glr_graceful_stop "$svc"
-
-# 3. Install.
-# apt version string of a release: 19.3.0 -> 19.3.0-1
+# apt/yum version string of a release: 19.3.0 -> 19.3.0-1
 pkg_version="$want-1"
 helper_images_split() { # gitlab-runner-helper-images is a separate package since 17.7
   local major minor
   IFS=. read -r major minor _ <<<"$want"
   ((major > 17 || (major == 17 && minor >= 7)))
 }
-install_repository() {
-  local family script
+yum_cmd() { if command -v dnf >/dev/null 2>&1; then dnf "$@"; else yum "$@"; fi; }
+pkgs=()
+# Repository source, step 1: the repository, the package index and the packages' download.
+prepare_repository() {
+  local script
   family="$(glr_os_family)"
   if [[ "$family" == debian ]]; then
     export DEBIAN_FRONTEND=noninteractive
@@ -71,34 +57,65 @@ install_repository() {
       bash "$script"
       rm -f "$script"
     fi
-    # Keep the package's post-install from starting the service with no config (F04).
-    local own_policy=0
-    if [[ ! -e "$GLR_POLICY_RC_D" ]]; then
-      printf '#!/bin/sh\n# cdktf-gitlab-runner: no service starts during package installs\nexit 101\n' >"$GLR_POLICY_RC_D"
-      chmod 0755 "$GLR_POLICY_RC_D"
-      own_policy=1
-    fi
-    local pkgs=("gitlab-runner=$pkg_version")
+    pkgs=("gitlab-runner=$pkg_version")
     helper_images_split && pkgs+=("gitlab-runner-helper-images=$pkg_version")
-    glr_log "apt-get install ${pkgs[*]}"
-    local rc=0
-    apt-get install -y -q --allow-downgrades "${pkgs[@]}" || rc=$?
-    ((own_policy)) && rm -f "$GLR_POLICY_RC_D"
-    ((rc == 0)) || glr_die "apt-get install ${pkgs[*]} failed (exit $rc). Fix: check that version $want exists (apt-cache madison gitlab-runner)."
+    apt-get update -q
+    glr_log "downloading ${pkgs[*]}"
+    apt-get install -y -q --allow-downgrades --download-only "${pkgs[@]}" ||
+      glr_die "apt-get could not download ${pkgs[*]}. Nothing was changed. Fix: check that version $want exists (apt-cache madison gitlab-runner)."
   else
-    if ! ls /etc/yum.repos.d/runner_gitlab-runner.repo >/dev/null 2>&1; then
+    if [[ ! -e "$GLR_YUM_REPOS_DIR/runner_gitlab-runner.repo" ]]; then
       glr_log "adding the packages.gitlab.com yum repository"
       script="$(glr_fetch "$GLR_RUNNER_REPO_SCRIPT_BASE/script.rpm.sh" - "$GLR_STATE_DIR")"
       bash "$script"
       rm -f "$script"
     fi
-    glr_log "installing gitlab-runner-$pkg_version"
-    local yum=yum
-    command -v dnf >/dev/null 2>&1 && yum=dnf
-    "$yum" install -y "gitlab-runner-$pkg_version" ||
-      glr_die "$yum install gitlab-runner-$pkg_version failed. Fix: check that version $want exists (yum --showduplicates list gitlab-runner)."
+    pkgs=("gitlab-runner-$pkg_version")
+    glr_log "downloading ${pkgs[*]}"
+    yum_cmd install -y --downloadonly "${pkgs[@]}" ||
+      glr_die "could not download ${pkgs[*]}. Nothing was changed. Fix: check that version $want exists (yum --showduplicates list gitlab-runner)."
   fi
 }
+# Repository source, step 2 (service stopped): install what was downloaded.
+install_repository() {
+  if [[ "$family" == debian ]]; then
+    # Keep the package scripts from starting the service with no config (F04).
+    local own_policy=0 rc=0
+    if [[ ! -e "$GLR_POLICY_RC_D" ]]; then
+      printf '#!/bin/sh\n# cdktf-gitlab-runner: no service starts during package installs\nexit 101\n' >"$GLR_POLICY_RC_D"
+      chmod 0755 "$GLR_POLICY_RC_D"
+      own_policy=1
+    fi
+    glr_log "apt-get install ${pkgs[*]}"
+    apt-get install -y -q --allow-downgrades "${pkgs[@]}" || rc=$?
+    ((own_policy)) && rm -f "$GLR_POLICY_RC_D"
+    ((rc == 0)) || glr_die "apt-get install ${pkgs[*]} failed (exit $rc): see its output above."
+  else
+    glr_log "installing ${pkgs[*]}"
+    yum_cmd install -y "${pkgs[@]}" || glr_die "installing ${pkgs[*]} failed: see the output above."
+  fi
+}
+
+# 1. Fetch and verify before touching the running service: a bad download changes nothing.
+staged=""
+cleanup() { [[ -z "$staged" ]] || rm -f "$staged"; }
+trap cleanup EXIT
+if [[ "$GLR_RUNNER_SOURCE" == binary ]]; then
+  glr_require GLR_RUNNER_URL GLR_RUNNER_SHA256
+  glr_log "downloading $GLR_RUNNER_URL"
+  staged="$(glr_fetch "$GLR_RUNNER_URL" "$GLR_RUNNER_SHA256" "$GLR_BIN_DIR")"
+  glr_log "sha256 verified ($GLR_RUNNER_SHA256)"
+else
+  prepare_repository
+fi
+
+# 2. Remember the service's state, stop it gracefully for an upgrade.
+was_active=0 was_enabled=0
+glr_service_active "$svc" && was_active=1
+glr_service_enabled "$svc" && was_enabled=1
+((was_active)) && glr_graceful_stop "$svc"
+
+# 3. Install.
 install_binary() {
   glr_install_file "$staged" "$GLR_BIN_DIR/gitlab-runner" 0755
   staged=""

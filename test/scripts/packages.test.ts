@@ -21,6 +21,7 @@ beforeEach(() => {
   root.env.GLR_POLICY_RC_D = path.join(root.dir, 'policy-rc.d');
   const aptGet = `#!/usr/bin/env bash
 printf '%s | policy-rc.d:%s\\n' "$*" "$([[ -x "$GLR_POLICY_RC_D" ]] && echo present || echo absent)" >>"$STUB_STATE/apt.log"
+[[ " $* " == *" --download-only "* ]] && { [[ -n "\${STUB_APT_NO_VERSION:-}" ]] && { echo "E: Version '19.9.9-1' for 'gitlab-runner' was not found" >&2; exit 100; }; exit 0; }
 if [[ "$1" == install ]] && [[ " $* " == *" gitlab-runner="* ]]; then
   cp "${root.dir}/gitlab-runner.pkg" "${pkgBin}/gitlab-runner"
   # the deb post-install: gitlab-runner install + start (policy-rc.d does not stop this one)
@@ -42,7 +43,11 @@ describe('install-runner (repository source, Debian)', () => {
     const r = await runStep('install-runner', root.env, env);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(apt()).toEqual(['install -y -q --allow-downgrades gitlab-runner=19.3.0-1 gitlab-runner-helper-images=19.3.0-1 | policy-rc.d:present']);
+    expect(apt()).toEqual([
+      'update -q | policy-rc.d:absent',
+      'install -y -q --allow-downgrades --download-only gitlab-runner=19.3.0-1 gitlab-runner-helper-images=19.3.0-1 | policy-rc.d:absent',
+      'install -y -q --allow-downgrades gitlab-runner=19.3.0-1 gitlab-runner-helper-images=19.3.0-1 | policy-rc.d:present',
+    ]);
     expect(fs.existsSync(root.env.GLR_POLICY_RC_D!)).toBe(false); // removed again
     expect(r.stdout).toContain('stopping gitlab-runner (started by the install; it starts only once config.toml is final)');
     expect(root.isActive('gitlab-runner')).toBe(false);
@@ -54,7 +59,16 @@ describe('install-runner (repository source, Debian)', () => {
     // the stand-in reports 19.3.0, so the final version check fails loudly: that is the point of it
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain("after installing, gitlab-runner --version reports '19.3.0', expected 17.6.1.");
-    expect(apt()[0]).toBe('install -y -q --allow-downgrades gitlab-runner=17.6.1-1 | policy-rc.d:present');
+    expect(apt()[2]).toBe('install -y -q --allow-downgrades gitlab-runner=17.6.1-1 | policy-rc.d:present');
+  });
+
+  test('an upgrade to a version the repository lacks fails BEFORE stopping the running service', async () => {
+    root.setActive('gitlab-runner', true);
+    const r = await runStep('install-runner', { ...root.env, STUB_APT_NO_VERSION: '1' }, { ...env, GLR_RUNNER_VERSION: '19.9.9' });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('install-runner: error: apt-get could not download gitlab-runner=19.9.9-1 gitlab-runner-helper-images=19.9.9-1. Nothing was changed.');
+    expect(root.systemctlCalls().filter((c) => !c.startsWith('is-'))).toEqual([]);
+    expect(root.isActive('gitlab-runner')).toBe(true);
   });
 
   test('an existing policy-rc.d of the admin is left alone', async () => {
