@@ -125,6 +125,10 @@ describe('secrets never appear in messages', () => {
 });
 
 describe('URLs and addresses', () => {
+  test('GIVEN a url with an environment variable inside WHEN validated THEN it is not checked (the runner expands it)', () => {
+    expect(lint({ url: '"https://${GITLAB_HOST}/gitlab"' })).toEqual([]);
+  });
+
   test('GIVEN a url with a trailing space WHEN validated THEN the fix trims it', () => {
     expect(lint({ url: '"https://gitlab.example.com/ "' })).toEqual([
       'error: runners[0].url: got "https://gitlab.example.com/ ", expected http(s)://host[:port][/path]; it has leading or trailing whitespace. Fix: write "https://gitlab.example.com/".',

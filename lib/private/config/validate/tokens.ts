@@ -4,6 +4,7 @@
  * Values are never echoed: messages show a redacted form (`"glrt-<redacted>\n"`).
  */
 import type { TomlValue } from '../schema-types';
+import type { Diagnostic } from '../../../errors';
 import { Ctx, isUnresolved, joinPath, show, strValue, Visit } from './context';
 import type { RuleSet } from './rule-types';
 
@@ -120,7 +121,7 @@ export function registrationOnlyMessage(key: string, value: TomlValue, visit: Vi
  * For construct props that carry registration settings next to a token: an error for each set
  * setting when the token is a literal authentication token. `settings` maps a prop path to its value.
  */
-export function checkRegistrationSettings(token: unknown, settings: Readonly<Record<string, unknown>>): import('../../../errors').Diagnostic[] {
+export function checkRegistrationSettings(token: unknown, settings: Readonly<Record<string, unknown>>): Diagnostic[] {
   if (tokenKind(token) !== 'authentication') return [];
   return Object.entries(settings)
     .filter(([, v]) => v !== undefined)
