@@ -28,6 +28,12 @@ export const PINNED_TIMEZONE = 'UTC';
 
 type Obj = Record<string, unknown>;
 
+/** Sections whose entries get `PINNED_TIMEZONE` when they have no time zone. */
+const PINNED_KEY = new Map<string, string>([
+  ['runners.machine.autoscaling', 'Timezone'],
+  ['runners.autoscaler.policy', 'timezone'],
+]);
+
 // ---------------------------------------------------------------------------------------------
 // props -> data
 
@@ -80,6 +86,9 @@ class PropsMapper {
         this.mergeRaw(out, raw, sec.spec.name, path, rawPath);
       }
     }
+    // Pinned defaults on the entries we build (F06); raw entries get them in addPinnedDefaults.
+    const pin = PINNED_KEY.get(sec.spec.name);
+    if (pin !== undefined && out[pin] === undefined) out[pin] = PINNED_TIMEZONE;
     return out;
   }
 

@@ -252,17 +252,34 @@ function pathFor(parent: string, key: string | number): string {
   return typeof key === 'number' ? `${parent}[${key}]` : joinPath(parent, key);
 }
 
-/** Keys in canonical order: struct order for known keys, then the rest sorted by code units. */
+/**
+ * Keys in canonical order: struct order for known keys, then the rest sorted by code units.
+ * Tables of one section usually share their key set (1,000 runners built alike), so the order
+ * is cached per section and key list.
+ */
 function orderedKeys(value: object, section: SectionIndex | undefined): string[] {
   const keys = Object.keys(value);
-  if (!section) return keys.sort(compareCodeUnits);
+  if (!section) return keys.length > 1 ? keys.sort(compareCodeUnits) : keys;
+  if (keys.length < 2) return keys;
+  const signature = keys.join('\u0000');
+  let cache = ORDER_CACHE.get(section);
+  if (!cache) {
+    cache = new Map();
+    ORDER_CACHE.set(section, cache);
+  }
+  const hit = cache.get(signature);
+  if (hit) return hit;
   const known: string[] = [];
   const other: string[] = [];
   for (const k of keys) (section.order.has(k) ? known : other).push(k);
   known.sort((a, b) => section.order.get(a)! - section.order.get(b)!);
   other.sort(compareCodeUnits);
-  return known.length === 0 ? other : other.length === 0 ? known : known.concat(other);
+  const ordered = known.length === 0 ? other : other.length === 0 ? known : known.concat(other);
+  if (cache.size < 1000) cache.set(signature, ordered);
+  return ordered;
 }
+
+const ORDER_CACHE = new WeakMap<SectionIndex, Map<string, string[]>>();
 
 function compareCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -311,9 +328,12 @@ const SHORT_ESCAPES: Record<string, string> = {
   '\\': '\\\\',
 };
 const LONE_SURROGATE = /[\ud800-\udfff]/;
+/** Anything that needs escaping or a surrogate check. */
+const SLOW_PATH = /[\u0000-\u001f\u007f"\\\ud800-\udfff]/;
 
 /** A TOML basic string. `path` (plus `key`) names the value in errors. */
 export function quote(s: string, path: string, key?: string | number): string {
+  if (!SLOW_PATH.test(s)) return `"${s}"`; // one scan for the common case
   if (LONE_SURROGATE.test(s) && !isWellFormed(s)) {
     throw GitlabRunnerError.at(
       key === undefined ? path : pathFor(path, key),
