@@ -9,11 +9,12 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { benchChildEnv, transpileForBench } from './transpile';
 
 interface Figures { ms: number; rssMb: number; resources: number }
 
-function runCase(kind: 'library' | 'baseline', bastions: number, resources?: number): Figures {
-  const out = execFileSync(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--transpile-only', __filename, 'case', kind, String(bastions), String(resources ?? 0)], { encoding: 'utf8' });
+function runCase(script: string, kind: 'library' | 'baseline', bastions: number, resources?: number): Figures {
+  const out = execFileSync(process.execPath, [script, 'case', kind, String(bastions), String(resources ?? 0)], { encoding: 'utf8', env: benchChildEnv() });
   return JSON.parse(out.trim().split('\n').pop()!);
 }
 
@@ -61,11 +62,14 @@ function caseMain(kind: string, bastions: number, baselineResources: number): vo
 if (process.argv[2] === 'case') {
   caseMain(process.argv[3], Number(process.argv[4]), Number(process.argv[5]));
 } else {
+  const { dir, cleanup } = transpileForBench();
+  const script = path.join(dir, 'bench', 'synth.js');
   console.log('bastions  runners  resources  library ms  baseline ms  time ratio  library MB  baseline MB  memory ratio');
   for (const n of [1, 10, 100]) {
-    const lib = runCase('library', n);
-    const base = runCase('baseline', n, lib.resources);
+    const lib = runCase(script, 'library', n);
+    const base = runCase(script, 'baseline', n, lib.resources);
     console.log(`${String(n).padStart(8)}  ${String(2 * n).padStart(7)}  ${String(lib.resources).padStart(9)}  ${lib.ms.toFixed(0).padStart(10)}  ${base.ms.toFixed(0).padStart(11)}  ${(lib.ms / base.ms).toFixed(2).padStart(10)}  ${lib.rssMb.toFixed(0).padStart(10)}  ${base.rssMb.toFixed(0).padStart(11)}  ${(lib.rssMb / base.rssMb).toFixed(2).padStart(12)}`);
   }
   console.log('target: time ratio <= 1.5, memory ratio <= 1.5 (the baseline has the same number of bare terraform_data resources)');
+  cleanup();
 }

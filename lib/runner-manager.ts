@@ -14,7 +14,7 @@ import { DockerSource } from './docker-source';
 import { GitlabRunnerError } from './errors';
 import { MachineBootstrap } from './machine-bootstrap';
 import { isUnresolved } from './private/framework';
-import { ensureProviders, managerConnection, teardownConnection, writeRedactedCopy } from './private/steps/wiring';
+import { ensureProviders, managerConnection, scriptBundleRef, teardownConnection, writeRedactedCopy } from './private/steps/wiring';
 import { createHostStep } from './private/steps/host-step';
 import { planManager, ManagerPlan, PlannedStep } from './private/steps/manager-plan';
 import { RunnerInstallSource } from './runner-install-source';
@@ -149,6 +149,7 @@ export class GitlabRunnerManager extends Construct {
       teardownConcurrency,
       hostIdentity: `${this.bastion.user}@${this.bastion.host}:${this.bastion.port}`,
       uploadUser: this.bastion.user,
+      scriptBundleRef: scriptBundleRef(this),
     });
     this.config = plan.config;
     this.redactedConfig = plan.redactedConfig;
@@ -172,7 +173,9 @@ export class GitlabRunnerManager extends Construct {
         connection,
         triggers,
         dependsOn,
-        uploads: step.upload ? [{ content: step.upload.content, destination: step.upload.destination }] : undefined,
+        // An upload that repeats a trigger (the config template) reads it from the resource
+        // itself, so the stack holds the text once.
+        uploads: step.upload ? [{ content: uploadContent(step, this.engine), destination: step.upload.destination, isExpression: step.upload.content === step.triggers.config }] : undefined,
         script: step.script,
       });
     }
@@ -198,6 +201,10 @@ export class GitlabRunnerManager extends Construct {
       writeRedactedCopy(this, this.engine, props.redactedConfigFile ?? `${id}.config.redacted.toml`, this.redactedConfig, resources.config);
     }
   }
+}
+
+function uploadContent(step: PlannedStep, engine: StepEngine): string {
+  return step.upload!.content === step.triggers.config ? engine.selfTrigger('config') : step.upload!.content;
 }
 
 function isBastion(b: Bastion | BastionProps): b is Bastion {

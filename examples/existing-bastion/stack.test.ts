@@ -28,8 +28,8 @@ describe('existing-bastion example', () => {
       const uploads = (r.provisioner ?? []).filter((p: any) => p.file).map((p: any) => p.file.content);
       const rest = JSON.stringify({ ...r, provisioner: (r.provisioner ?? []).filter((p: any) => !p.file), triggers: { ...r.triggers, secret: undefined } });
       expect({ name, leaks: rest.match(/var\.(runner_token|cache_access_key|cache_secret_key)/g) }).toEqual({ name, leaks: null });
-      // an upload is either a secret reference or the config template with markers only
-      for (const u of uploads) expect(u).toMatch(/^\$\{var\.[a-z_]+\}$|@@GLR_SECRET:/);
+      // an upload is a secret reference, or the config template read from the step's own trigger
+      for (const u of uploads) expect(u).toMatch(/^\$\{(var\.[a-z_]+|self\.triggers\.config)\}$/);
     }
     expect(json.variable.runner_token.sensitive).toBe(true);
   });

@@ -1,25 +1,18 @@
 #!/usr/bin/env bash
-# Step "prepare": the folders every later step uses, and the shared lib.sh they source.
-# Runs first, as root.
+# Step "prepare": the folders every later step uses. Runs first, as root. The construct appends
+# the stack's copy of the host scripts, which installs them in $GLR_STATE_DIR/scripts.
 #   GLR_STATE_DIR   our state on the host (0755, root)
 #   GLR_STAGE_DIR   where Terraform's file provisioner uploads (0700, owned by the SSH user)
 #   GLR_SECRETS_DIR root-only secret files (0700)
 #   GLR_UPLOAD_USER the SSH login user
-#   GLR_LIB_CONTENT the text of lib.sh, installed as $GLR_STATE_DIR/lib.sh (0644)
 set -euo pipefail
 if ! declare -F glr_log >/dev/null; then
   # shellcheck source=lib.sh
   . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 fi
-glr_require GLR_STATE_DIR GLR_STAGE_DIR GLR_SECRETS_DIR GLR_UPLOAD_USER GLR_LIB_CONTENT
+glr_require GLR_STATE_DIR GLR_STAGE_DIR GLR_SECRETS_DIR GLR_UPLOAD_USER
 
 glr_log "creating ${GLR_STATE_DIR}, its staging and secrets folders"
 install -d -m 0755 "${GLR_STATE_DIR}"
 install -d -m 0700 "${GLR_SECRETS_DIR}"
 install -d -m 0700 -o "${GLR_UPLOAD_USER}" "${GLR_STAGE_DIR}"
-if printf '%s' "${GLR_LIB_CONTENT}" | glr_write_if_changed "${GLR_STATE_DIR}/lib.sh" 0644; then
-  glr_log "installed ${GLR_STATE_DIR}/lib.sh"
-else
-  glr_log "${GLR_STATE_DIR}/lib.sh is current"
-fi
-glr_log "ready"

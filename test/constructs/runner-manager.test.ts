@@ -203,11 +203,15 @@ describe('text reaches the host byte for byte', () => {
     const steps = stepResources(json);
     const config = triggersOf(steps.get('config')!.body).config;
     expect(config).toContain('environment = ["GREETING=$${HOME}", "TEMPLATE=%%{x}"]');
+    // the upload reads the (escaped) trigger, so the stack holds the template once
     const upload = steps.get('config')!.body.provisioner.find((p: any) => p.file).file.content;
-    expect(upload).toContain('environment = ["GREETING=$${HOME}", "TEMPLATE=%%{x}"]');
-    const script: string = steps.get('runner')!.body.provisioner[0]['remote-exec'].inline[0];
-    expect(script).toContain('$${BASH_SOURCE[0]}');
-    expect(script).not.toMatch(/[^$]\$\{GLR_/);
+    expect(upload).toBe('${self.triggers.config}');
+    // the stack's one copy of the host scripts is escaped; the steps only reference it
+    const bundle: string = Object.values<string>(json.locals)[0];
+    expect(bundle).toContain('$${BASH_SOURCE[0]}');
+    expect(bundle).not.toMatch(/[^$]\$\{GLR_/);
+    const prepare: string = steps.get('prepare')!.body.provisioner[0]['remote-exec'].inline[0];
+    expect(prepare).toContain('\n${local.cdktf-gitlab-runner-host-scripts}\n');
     // the secret upload is a plain reference
     expect(steps.get('secret-runner-docker-token')!.body.provisioner[0].file.content).toBe('${var.runner_token}');
   });

@@ -27,8 +27,8 @@ describe('step variables keep every byte', () => {
     ['holds the delimiter', "x'\nGLR_EOF\ny"],
     ['single line', "it's $HOME"],
   ])('%s', (_name, value) => {
-    const script = buildStepScript('prepare', { GLR_X: value }, { lib: 'host' });
-    const header = script.split('. /var/lib/cdktf-gitlab-runner/lib.sh')[0];
+    const script = buildStepScript('prepare', { GLR_X: value }, { scripts: 'host' });
+    const header = script.split('. /var/lib/cdktf-gitlab-runner/scripts/lib.sh')[0];
     const out = execFileSync('bash', ['-c', `${header.replace(/^if \[.*$/m, '')}\nprintf %s "$GLR_X"`], { encoding: 'utf8' });
     expect(out).toBe(value);
   });

@@ -5,6 +5,7 @@
 import { execFileSync, spawnSync } from 'child_process';
 import { synthManager } from './helpers';
 import { RunnerToken } from '../../lib';
+import { buildScriptBundle } from '../../lib/private/scripts/step-script';
 
 const hasShellcheck = spawnSync('shellcheck', ['--version']).status === 0;
 
@@ -16,29 +17,33 @@ describe('synthesized step scripts', () => {
     ],
   }));
 
-  test.each(manager.steps.map((s) => [s.id, s.script]))('%s starts as root with strict mode', (_id, script) => {
+  // what runs on the host: the stack's script bundle in place of its reference
+  const scripts = manager.steps.map((s) => [s.id, s.script.replace(/\$\{TfToken\[[^\]]+\]\}/, () => buildScriptBundle())]);
+
+  test.each(scripts)('%s starts as root with strict mode', (_id, script) => {
     const lines = script.split('\n');
     expect(lines[0]).toBe('#!/usr/bin/env bash');
     expect(lines[4]).toBe('if [ "$(id -u)" -ne 0 ]; then exec sudo -n bash "$0" "$@"; fi');
     expect(lines[5]).toBe('set -euo pipefail');
     expect(script).not.toMatch(/^\s*set -x/m);
     expect(script).not.toMatch(/TfToken|var\.runner_token|var\.registration_token/);
+    expect(script).toContain('. /var/lib/cdktf-gitlab-runner/scripts/lib.sh');
   });
 
   (hasShellcheck ? test : test.skip)('every step script passes shellcheck', () => {
-    for (const step of manager.steps) {
+    for (const [id, script] of scripts) {
       try {
-        execFileSync('shellcheck', ['-s', 'bash', '-'], { input: step.script, encoding: 'utf8' });
+        execFileSync('shellcheck', ['-s', 'bash', '-'], { input: script, encoding: 'utf8' });
       } catch (e: any) {
-        throw new Error(`shellcheck failed for step ${step.id}:\n${e.stdout}`);
+        throw new Error(`shellcheck failed for step ${id}:\n${e.stdout}`);
       }
     }
   });
 
   test('bash parses every step script', () => {
-    for (const step of manager.steps) {
-      const r = spawnSync('bash', ['-n'], { input: step.script, encoding: 'utf8' });
-      expect({ step: step.id, stderr: r.stderr }).toEqual({ step: step.id, stderr: '' });
+    for (const [id, script] of scripts) {
+      const r = spawnSync('bash', ['-n'], { input: script, encoding: 'utf8' });
+      expect({ step: id, stderr: r.stderr }).toEqual({ step: id, stderr: '' });
     }
   });
 });

@@ -33,31 +33,35 @@ export function shellQuote(value: string): string {
 
 const NAME = /^GLR_[A-Z0-9_]+$/;
 
-/** Where the `prepare` step installs lib.sh on the host for the steps that source it. */
-export const HOST_LIB_PATH = '/var/lib/cdktf-gitlab-runner/lib.sh';
+/** Where the `prepare` step installs the host scripts (lib.sh and every step body). */
+export const HOST_SCRIPTS_PATH = '/var/lib/cdktf-gitlab-runner/scripts';
 
 export interface StepScriptOptions {
   /**
-   * `inline`: lib.sh is part of the script (self-contained; used for `prepare` and `teardown`).
-   * `host`: the script sources HOST_LIB_PATH, installed by `prepare` (keeps every other step,
-   * and so the synthesized stack, small).
+   * `inline`: lib.sh and the step body are part of the script (self-contained; used for
+   * `prepare`, `teardown` and tests).
+   * `host`: the script sets its variables and sources lib.sh and the body from
+   * HOST_SCRIPTS_PATH, installed by `prepare` from the stack's one copy of the scripts
+   * (keeps the synthesized stack and users' snapshots small).
    * @default "inline"
    */
-  readonly lib?: 'inline' | 'host';
+  readonly scripts?: 'inline' | 'host';
+  /** Shell text run right after the variables, before lib.sh is sourced (the prepare step's script bundle). */
+  readonly preamble?: string;
 }
 
 /**
- * The full text of step `name` (scripts/host/<name>.sh) with `env` set. Values must not be
+ * The text of step `name` (scripts/host/<name>.sh) with `env` set. Values must not be
  * secrets: the header is part of the synthesized stack. Keys are sorted for stable output.
  */
 export function buildStepScript(name: string, env: { readonly [key: string]: string }, options: StepScriptOptions = {}): string {
-  const inline = (options.lib ?? 'inline') === 'inline';
+  const inline = (options.scripts ?? 'inline') === 'inline';
   const lines = [
     '#!/usr/bin/env bash',
     `# cdktf-gitlab-runner step: ${name}`,
     inline
       ? '# lib.sh is inlined below (the step\'s fallback "source lib.sh" never runs); its defaults serve every step.'
-      : `# lib.sh comes from ${HOST_LIB_PATH} (installed by the prepare step); its defaults serve every step.`,
+      : `# lib.sh and ${name}.sh come from ${HOST_SCRIPTS_PATH} (installed by the prepare step).`,
     '# shellcheck disable=SC1091,SC2034',
     // Steps run as root: a sudo user re-runs this very file through password-less sudo.
     'if [ "$(id -u)" -ne 0 ]; then exec sudo -n bash "$0" "$@"; fi',
@@ -69,8 +73,38 @@ export function buildStepScript(name: string, env: { readonly [key: string]: str
     lines.push(assignment(key, env[key]));
   }
   lines.push('export GLR_STEP ' + Object.keys(env).sort().join(' '));
-  const lib = inline ? stripShebang(readHostScript('lib.sh')) : `. ${HOST_LIB_PATH}\n`;
-  return [lines.join('\n'), lib, stripShebang(readHostScript(`${name}.sh`))].join('\n');
+  if (options.preamble !== undefined) lines.push(options.preamble);
+  if (!inline) {
+    readHostScript(`${name}.sh`); // fail at synth, not on the host, when the step has no script
+    return `${lines.join('\n')}\n. ${HOST_SCRIPTS_PATH}/lib.sh\n. ${HOST_SCRIPTS_PATH}/${name}.sh\n`;
+  }
+  return [lines.join('\n'), stripShebang(readHostScript('lib.sh')), stripShebang(readHostScript(`${name}.sh`))].join('\n');
+}
+
+/** Every host script file name, sorted. */
+export function hostScriptNames(): string[] {
+  return fs.readdirSync(HOST_SCRIPTS_DIR).filter((f) => f.endsWith('.sh')).sort();
+}
+
+/**
+ * Shell text that installs every host script into HOST_SCRIPTS_PATH (each file written to a
+ * temporary name, then moved into place). The stack holds it once; `prepare` runs it.
+ */
+export function buildScriptBundle(): string {
+  const out = [
+    '# --- cdktf-gitlab-runner host scripts (installed by prepare) ---',
+    `glr_bundle_dir=${shellQuote(HOST_SCRIPTS_PATH)}`,
+    'install -d -m 0755 "$glr_bundle_dir"',
+  ];
+  for (const file of hostScriptNames()) {
+    const text = readHostScript(file);
+    let delimiter = 'GLR_SCRIPT_EOF';
+    while (text.split('\n').includes(delimiter)) delimiter += '_';
+    out.push(`cat >"$glr_bundle_dir/.${file}.new" <<'${delimiter}'`, text.endsWith('\n') ? text.slice(0, -1) : text, delimiter);
+    out.push(`chmod 0644 "$glr_bundle_dir/.${file}.new" && mv -f "$glr_bundle_dir/.${file}.new" "$glr_bundle_dir/${file}"`);
+  }
+  out.push(`printf '[cdktf-gitlab-runner] %s: installed ${hostScriptNames().length} host scripts in %s\\n' "$GLR_STEP" "$glr_bundle_dir"`, '');
+  return out.join('\n');
 }
 
 /**

@@ -13,6 +13,8 @@ export interface HostStepUpload {
   /** Text to upload; literal `${`/`%{` are escaped, embedded references resolve at apply time. */
   readonly content: string;
   readonly destination: string;
+  /** True when `content` is a Terraform expression such as `${self.triggers.config}`. */
+  readonly isExpression?: boolean;
 }
 
 export interface HostStepOptions {
@@ -34,7 +36,7 @@ export interface HostStepOptions {
 export function createHostStep(scope: Construct, id: string, o: HostStepOptions): TerraformResource {
   const provisioners: any[] = [];
   for (const u of o.uploads ?? []) {
-    provisioners.push({ type: 'file', content: escapeTerraformTemplate(u.content), destination: u.destination, when: o.when === 'destroy' ? 'destroy' : undefined });
+    provisioners.push({ type: 'file', content: u.isExpression ? u.content : escapeTerraformTemplate(u.content), destination: u.destination, when: o.when === 'destroy' ? 'destroy' : undefined });
   }
   if (o.script !== undefined) {
     provisioners.push({

@@ -11,7 +11,7 @@ import { MachineBootstrap } from '../../machine-bootstrap';
 import { RunnerInstallSource } from '../../runner-install-source';
 import { RunnerToken } from '../../runner-token';
 import { deployTimePlaceholder, fingerprint, isUnresolved } from '../framework';
-import { buildStepScript, HOST_LIB_PATH, readHostScript } from '../scripts/step-script';
+import { buildScriptBundle, buildStepScript, HOST_SCRIPTS_PATH } from '../scripts/step-script';
 import { sha256Hex, stableJson } from './hash';
 
 export const STATE_DIR = '/var/lib/cdktf-gitlab-runner';
@@ -56,6 +56,11 @@ export interface ManagerPlanInput {
   readonly hostIdentity: string;
   /** The SSH login user (owner of the staging folder). @default root */
   readonly uploadUser?: string;
+  /**
+   * Reference to the stack's one copy of the host scripts (buildScriptBundle()), which the
+   * prepare step runs to install them. @default the bundle text itself
+   */
+  readonly scriptBundleRef?: string;
 }
 
 export interface ManagerPlan {
@@ -120,12 +125,12 @@ export function planManager(input: ManagerPlanInput): ManagerPlan {
 
   const b = new StepBuilder(input.hostIdentity);
   const common = { GLR_STATE_DIR: STATE_DIR, GLR_SECRETS_DIR: SECRETS_DIR };
-  b.add('prepare', `create the state, staging and secrets folders; install ${HOST_LIB_PATH}`, 'prepare', {
+  const bundle = buildScriptBundle();
+  b.add('prepare', `create the state, staging and secrets folders; install the host scripts in ${HOST_SCRIPTS_PATH}`, 'prepare', {
     ...common,
     GLR_STAGE_DIR: STAGE_DIR,
     GLR_UPLOAD_USER: input.uploadUser ?? 'root',
-    GLR_LIB_CONTENT: readHostScript('lib.sh'),
-  }, []);
+  }, [], { scripts_sha256: sha256Hex(bundle) }, undefined, undefined, input.scriptBundleRef ?? bundle);
   b.add('docker', 'install Docker', 'install-docker', { ...common, GLR_DOCKER_SOURCE: input.docker.mode }, ['prepare']);
   const service = {
     GLR_SERVICE_NAME: input.serviceName,
@@ -245,7 +250,7 @@ export function planManager(input: ManagerPlanInput): ManagerPlan {
     GLR_MACHINE_STORAGE_PATH: input.machineStoragePath,
     GLR_TEARDOWN_CONCURRENCY: String(input.teardownConcurrency),
     GLR_CONFIG_PATH: input.configPath,
-  });
+  }, { scripts: 'host' });
 
   return {
     steps: b.steps,
@@ -307,15 +312,18 @@ class StepBuilder {
     extraTriggers: { [key: string]: string } = {},
     upload?: { content: string; destination: string },
     triggerOnReplace?: string[],
+    preamble?: string,
   ): void {
-    // prepare is self-contained and installs lib.sh; every later step sources it from the host.
-    const script = buildStepScript(scriptName, env, { lib: id === 'prepare' ? 'inline' : 'host' });
+    // Triggers hash what runs (the inline script). Steps source lib.sh and their body from the
+    // host; prepare first installs them there from the stack's one copy (its preamble).
+    const inline = buildStepScript(scriptName, env);
+    const script = buildStepScript(scriptName, env, { scripts: 'host', preamble });
     this.steps.push({
       id,
       description,
       script,
       dependsOn: [...new Set(dependsOn)],
-      triggers: { host: this.hostIdentity, script_sha256: sha256Hex(script), ...extraTriggers },
+      triggers: { host: this.hostIdentity, script_sha256: sha256Hex(inline), ...extraTriggers },
       triggerOnReplace,
       upload,
     });

@@ -5,11 +5,12 @@
 import { File as LocalFile } from '@cdktf/provider-local/lib/file';
 import { LocalProvider } from '@cdktf/provider-local/lib/provider';
 import { NullProvider } from '@cdktf/provider-null/lib/provider';
-import { DataResource, Fn, SSHProvisionerConnection, TerraformResource, TerraformStack, Token } from 'cdktf';
+import { DataResource, Fn, SSHProvisionerConnection, TerraformLocal, TerraformResource, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { Bastion } from '../../bastion';
 import { StepEngine } from '../../step-engine';
 import { escapeTerraformTemplate } from '../framework';
+import { buildScriptBundle } from '../scripts/step-script';
 
 /** The connection every create-time step uses. */
 export function managerConnection(b: Bastion): SSHProvisionerConnection {
@@ -124,4 +125,17 @@ export function writeRedactedCopy(scope: Construct, engine: StepEngine, filename
       environment: { GLR_REDACTED_CONFIG: engine.selfTrigger('content'), GLR_REDACTED_FILE: path },
     }],
   });
+}
+
+const BUNDLE_ID = 'cdktf-gitlab-runner-host-scripts';
+
+/**
+ * The stack's one copy of the host scripts (a Terraform local), shared by every manager's
+ * prepare step; returns a reference to it.
+ */
+export function scriptBundleRef(scope: Construct): string {
+  const stack = TerraformStack.of(scope);
+  const existing = stack.node.tryFindChild(BUNDLE_ID) as TerraformLocal | undefined;
+  const local = existing ?? new TerraformLocal(stack, BUNDLE_ID, escapeTerraformTemplate(buildScriptBundle()));
+  return local.asString;
 }

@@ -31,6 +31,14 @@ function checkAutoscalerSection(visit: Visit, ctx: Ctx): void {
   const capacity = has(t, 'capacity_per_instance') ? intValue(t.capacity_per_instance) : 1;
   if (maxInstances === undefined || maxInstances <= 0 || capacity === undefined || capacity <= 0) return;
   const slots = maxInstances * capacity;
+  const limit = intValue(visit.runner?.limit);
+  if (limit !== undefined && limit > slots) {
+    ctx.warn(
+      joinPath(visit.runnerPath ?? '', 'limit'),
+      `is ${limit}, but max_instances = ${maxInstances} x capacity_per_instance = ${capacity} gives only ${slots} job slots, so jobs beyond ${slots} wait. ` +
+        `Fix: lower limit to ${slots}, or raise max_instances.`,
+    );
+  }
   childTables(t, 'policy').forEach((policy, i) => {
     const idle = intValue(policy.idle_count);
     if (idle !== undefined && idle > slots) {

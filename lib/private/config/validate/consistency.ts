@@ -131,6 +131,31 @@ function checkShutdownDeletion(root: TomlTable, ctx: Ctx): void {
   }
 }
 
+/**
+ * The custom executor's kill sequence (SIGTERM, graceful_kill_timeout, SIGKILL, force_kill_timeout)
+ * must fit in shutdown_timeout, or a forceful shutdown exits before the job processes are gone.
+ */
+function checkCustomKill(root: TomlTable, ctx: Ctx): void {
+  const timeout = has(root, 'shutdown_timeout') ? intValue(root.shutdown_timeout) : 30;
+  if (timeout === undefined) return;
+  const effective = timeout <= 0 ? 30 : timeout;
+  for (const { runner, path } of runnersOf(root)) {
+    if (strValue(runner.executor) !== 'custom') continue;
+    const custom = childTable(runner, 'custom');
+    // Only when one of the three is set: the runner's own defaults (600 + 600 > 30) would warn on every custom runner.
+    if (!custom || !(has(root, 'shutdown_timeout') || has(custom, 'graceful_kill_timeout') || has(custom, 'force_kill_timeout'))) continue;
+    const graceful = has(custom, 'graceful_kill_timeout') ? intValue(custom.graceful_kill_timeout) : 600;
+    const force = has(custom, 'force_kill_timeout') ? intValue(custom.force_kill_timeout) : 600;
+    if (graceful === undefined || force === undefined || graceful + force <= effective) continue;
+    ctx.warn(
+      joinPath(path, 'custom'),
+      `graceful_kill_timeout (${graceful} s) + force_kill_timeout (${force} s) = ${graceful + force} seconds, more than shutdown_timeout (${effective} s); ` +
+        "on a forceful shutdown the runner exits before the job's processes are stopped. " +
+        `Fix: raise shutdown_timeout to ${graceful + force}, or lower the kill timeouts.`,
+    );
+  }
+}
+
 /** Seconds of a Go duration string, or undefined. */
 export function durationSeconds(value: TomlValue | undefined): number | undefined {
   if (typeof value !== 'string' || isUnresolved(value)) return undefined;
@@ -153,6 +178,7 @@ function checkRoot(visit: Visit, ctx: Ctx): void {
   checkZeroMeansDefault(visit.root, ctx);
   checkDuplicateNames(visit.root, ctx);
   checkShutdownDeletion(visit.root, ctx);
+  checkCustomKill(visit.root, ctx);
 }
 
 /**

@@ -71,8 +71,19 @@ function hostPortRule(portRequired: boolean, example: string) {
   };
 }
 
+/** `[runners.ssh] port` is a string in the runner's struct, but must hold a port number. */
+function checkSshPort(value: TomlValue, path: string, _visit: Visit, ctx: Ctx): void {
+  const text = strValue(value);
+  if (text === undefined || text === '') return;
+  if (/^\d+$/.test(text) && Number(text) >= 1 && Number(text) <= 65535) return;
+  const digits = text.trim();
+  const fix = /^\d+$/.test(digits) && Number(digits) >= 1 && Number(digits) <= 65535 ? `write ${JSON.stringify(digits)}` : 'write a port number such as "22"';
+  ctx.error(path, `got ${show(value)}, expected a port number from 1 to 65535 (as a string). Fix: ${fix}.`);
+}
+
 export const urlRules: RuleSet = {
   keys: {
+    'runners.ssh/port': [checkSshPort],
     'runners/url': [checkGitlabUrl],
     'runners/clone_url': [checkGitlabUrl],
     '/listen_address': [hostPortRule(false, '"127.0.0.1:9252" or ":9252"')],
