@@ -67,6 +67,7 @@ if [[ ! -d "$config_dir" ]]; then
   mkdir -p "$config_dir"
   chmod 0700 "$config_dir"
 fi
+glr_clean_stale "$config_dir" '.config.toml.*'
 tmp="$(umask 077 && mktemp "$config_dir/.config.toml.XXXXXX")"
 trap 'rm -f "$tmp"' EXIT
 printf '%s' "$content" >"$tmp"

@@ -98,6 +98,7 @@ glr_mkdir_private() {
 glr_fetch() {
   local url="$1" want="$2" dir="$3" tmp got attempt=1 delay=1
   mkdir -p "$dir"
+  glr_clean_stale "$dir" '.glr-download.*'
   tmp="$(mktemp "$dir/.glr-download.XXXXXX")"
   while :; do
     if curl -fsSL --connect-timeout 10 --max-time 600 -o "$tmp" "$url"; then
@@ -122,6 +123,12 @@ glr_fetch() {
   printf '%s\n' "$tmp"
 }
 
+# glr_clean_stale DIR GLOB: remove temp files older than an hour that an interrupted run
+# (SSH connection lost, deploy killed) left in DIR.
+glr_clean_stale() {
+  find "$1" -maxdepth 1 -type f -name "$2" -mmin +60 -delete 2>/dev/null || true
+}
+
 # glr_install_file TMP DEST MODE: chmod then atomically move TMP (same directory) to DEST.
 glr_install_file() {
   chmod "$3" "$1"
@@ -141,6 +148,7 @@ glr_write_if_changed() {
   local dest="$1" mode="$2" dir tmp
   dir="$(dirname "$dest")"
   mkdir -p "$dir"
+  glr_clean_stale "$dir" '.glr-write.*'
   tmp="$(mktemp "$dir/.glr-write.XXXXXX")"
   cat >"$tmp"
   if [[ -f "$dest" ]] && cmp -s "$tmp" "$dest"; then

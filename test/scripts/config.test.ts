@@ -142,6 +142,19 @@ describe('apply-config', () => {
     expect(fs.readdirSync(path.dirname(root.env.GLR_CONFIG_PATH!))).toEqual(['config.toml']);
   });
 
+  test('temp files an interrupted run left behind (older than an hour) are cleaned up', async () => {
+    const dir = path.dirname(root.env.GLR_CONFIG_PATH!);
+    fs.mkdirSync(dir, { recursive: true });
+    const old = path.join(dir, '.config.toml.AbC123');
+    const fresh = path.join(dir, '.config.toml.XyZ789');
+    fs.writeFileSync(old, 'x');
+    fs.writeFileSync(fresh, 'y'); // may belong to a run in progress
+    const past = new Date(Date.now() - 2 * 3600_000);
+    fs.utimesSync(old, past, past);
+    expect((await apply()).code).toBe(0);
+    expect(fs.readdirSync(dir).sort()).toEqual(['.config.toml.XyZ789', 'config.toml']);
+  });
+
   test('a malformed marker left after substitution is refused', async () => {
     const r = await runStep('apply-config', root.env, { GLR_CONFIG_TEMPLATE: template('x = "@@GLR_SECRET:bad name@@"\n'), GLR_SERVICE_NAME: 'gitlab-runner' });
     expect(r.code).not.toBe(0);
