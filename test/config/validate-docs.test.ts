@@ -64,6 +64,7 @@ export const EXAMPLES: readonly Example[] = [
   { file: 'urls.ts', rule: 'GitLab URL with /api/v4', shown: '[[runners]] url = "https://gitlab.example.com/api/v4"', parts: { url: '"https://gitlab.example.com/api/v4"' } },
   { file: 'urls.ts', rule: 'GitLab URL with whitespace', shown: '[[runners]] url = "https://gitlab.example.com "', parts: { url: '"https://gitlab.example.com "' } },
   { file: 'urls.ts', rule: 'host:port addresses (listen_address, session_server)', shown: '[session_server] listen_address = "0.0.0.0"', parts: { global: '[session_server]\nlisten_address = "0.0.0.0"' } },
+  { file: 'urls.ts', rule: 'SSH port', shown: '[runners.ssh] port = "ssh"', parts: { executor: '"ssh"', machine: null, docker: null, after: '[runners.ssh]\nhost = "h"\nport = "ssh"' } },
   // index.ts (required keys)
   { file: 'index.ts', rule: 'Required keys of a section', shown: '[[runners]] without url', parts: { url: null } },
   // executors.ts
@@ -117,6 +118,7 @@ export const EXAMPLES: readonly Example[] = [
   { file: 'autoscaler.ts', rule: 'plugin required', shown: '[runners.autoscaler] without plugin', parts: { ...AUTOSCALER, after: '[runners.autoscaler]\ncapacity_per_instance = 1' } },
   { file: 'autoscaler.ts', rule: 'plugin shape', shown: 'plugin = " aws:latest"', parts: { ...AUTOSCALER, after: '[runners.autoscaler]\nplugin = " aws:latest"' } },
   { file: 'autoscaler.ts', rule: 'idle_count above the instance capacity', shown: 'max_instances = 2; capacity_per_instance = 2; idle_count = 5', parts: { ...AUTOSCALER, after: '[runners.autoscaler]\nplugin = "aws"\nmax_instances = 2\ncapacity_per_instance = 2\n[[runners.autoscaler.policy]]\nidle_count = 5' } },
+  { file: 'autoscaler.ts', rule: 'limit above the instance capacity', shown: 'limit = 20; max_instances = 5; capacity_per_instance = 2', parts: { ...AUTOSCALER, concurrent: '20', runner: 'limit = 20', after: '[runners.autoscaler]\nplugin = "aws"\nmax_instances = 5\ncapacity_per_instance = 2' } },
   // docker.ts
   { file: 'docker.ts', rule: 'Memory sizes', shown: '[runners.docker] memory = "2 gigs"', parts: { docker: 'memory = "2 gigs"' } },
   { file: 'docker.ts', rule: 'CPU counts', shown: '[runners.docker] cpus = "two"', parts: { docker: 'cpus = "two"' } },
@@ -135,6 +137,7 @@ export const EXAMPLES: readonly Example[] = [
   { file: 'consistency.ts', rule: 'concurrent = 1 with an autoscaling runner', shown: 'concurrent = 1, docker+machine, no limit', parts: { concurrent: '1' } },
   { file: 'consistency.ts', rule: 'IdleCount above concurrent', shown: 'concurrent = 2; IdleCount = 5', parts: { concurrent: '2', machine: 'IdleCount = 5' } },
   { file: 'consistency.ts', rule: '0 means the default', shown: 'check_interval = 0', parts: { global: 'check_interval = 0' } },
+  { file: 'consistency.ts', rule: 'Custom executor kill timeouts longer than shutdown_timeout', shown: 'executor = "custom"; graceful_kill_timeout = 60 (force_kill_timeout default 600)', parts: { executor: '"custom"', machine: null, docker: null, after: '[runners.custom]\nrun_exec = "/bin/run"\ngraceful_kill_timeout = 60' } },
   { file: 'consistency.ts', rule: 'Instance deletion longer than shutdown_timeout', shown: 'shutdown_timeout = 20; delete_instances_on_shutdown = true; 4 x "15s"', parts: { ...AUTOSCALER, global: 'shutdown_timeout = 20', after: '[runners.autoscaler]\nplugin = "aws"\ndelete_instances_on_shutdown = true\nshutdown_deletion_interval = "15s"\nshutdown_deletion_retries = 4' } },
 ];
 

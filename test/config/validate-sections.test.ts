@@ -161,4 +161,28 @@ describe('consistency warnings', () => {
   test('GIVEN delete_instances_on_shutdown with the defaults WHEN validated THEN nothing is reported (3 x 10s fits 30s)', () => {
     expect(lint({ executor: '"docker-autoscaler"', machine: null, after: '[runners.autoscaler]\nplugin = "aws"\ndelete_instances_on_shutdown = true' })).toEqual([]);
   });
+
+  test('GIVEN custom kill timeouts longer than shutdown_timeout WHEN validated THEN a warning gives the total', () => {
+    expect(lint({ executor: '"custom"', machine: null, docker: null, after: '[runners.custom]\nrun_exec = "/bin/run"\ngraceful_kill_timeout = 60' })).toEqual([
+      'warning: runners[0].custom: graceful_kill_timeout (60 s) + force_kill_timeout (600 s) = 660 seconds, more than shutdown_timeout (30 s); on a forceful shutdown the runner exits before the job\'s processes are stopped. Fix: raise shutdown_timeout to 660, or lower the kill timeouts.',
+    ]);
+  });
+
+  test('GIVEN custom kill timeouts within shutdown_timeout WHEN validated THEN nothing is reported', () => {
+    expect(lint({ executor: '"custom"', machine: null, docker: null, global: 'shutdown_timeout = 120', after: '[runners.custom]\nrun_exec = "/bin/run"\ngraceful_kill_timeout = 60\nforce_kill_timeout = 60' })).toEqual([]);
+  });
+
+  test('GIVEN an ssh port that is not a number WHEN validated THEN it is an error', () => {
+    expect([lint({ executor: '"ssh"', machine: null, docker: null, after: '[runners.ssh]\nhost = "h"\nport = "ssh"' }), lint({ executor: '"ssh"', machine: null, docker: null, after: '[runners.ssh]\nhost = "h"\nport = " 2222"' }), lint({ executor: '"ssh"', machine: null, docker: null, after: '[runners.ssh]\nhost = "h"\nport = "22"' })].flat()).toEqual([
+      'error: runners[0].ssh.port: got "ssh", expected a port number from 1 to 65535 (as a string). Fix: write a port number such as "22".',
+      'error: runners[0].ssh.port: got " 2222", expected a port number from 1 to 65535 (as a string). Fix: write "2222".',
+    ]);
+  });
+
+  test('GIVEN a docker-autoscaler limit above max_instances x capacity_per_instance WHEN validated THEN a warning gives the slots', () => {
+    expect(lint({ executor: '"docker-autoscaler"', machine: null, runner: 'limit = 20', after: '[runners.autoscaler]\nplugin = "aws"\nmax_instances = 5\ncapacity_per_instance = 2' })).toEqual([
+      'warning: runners[0].limit: is 20, but max_instances = 5 x capacity_per_instance = 2 gives only 10 job slots, so jobs beyond 10 wait. Fix: lower limit to 10, or raise max_instances.',
+      'warning: concurrent: is 4, lower than the sum of the runners\' limit values (20); concurrent caps the jobs of all runners together, so the limits can never all be used. Fix: raise concurrent to 20, or lower the limits.',
+    ]);
+  });
 });
