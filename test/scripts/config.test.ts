@@ -3,7 +3,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { makeRoot, mode, Root, runBuiltStep, runStep } from './helpers';
+import { buildStepScript, HOST_SCRIPTS_PATH } from '../../lib/private/scripts/step-script';
+import { HOST_SCRIPTS, makeRoot, mode, Root, run, runBuiltStep, runStep } from './helpers';
 
 jest.setTimeout(30_000);
 
@@ -200,5 +201,24 @@ describe('enable-service', () => {
     const never = await runStep('enable-service', { ...root.env, STUB_START_NOOP: '1' }, stepEnv);
     expect(never.code).not.toBe(0);
     expect(never.stderr).toContain('enable-service: error: gitlab-runner did not become active within 1s');
+  });
+
+  test('also works in the construct\'s "host" mode, where lib.sh and the step body are sourced from the installed copy', async () => {
+    const installed = path.join(root.dir, 'installed-scripts');
+    fs.mkdirSync(installed);
+    for (const f of fs.readdirSync(HOST_SCRIPTS)) if (f.endsWith('.sh')) fs.copyFileSync(path.join(HOST_SCRIPTS, f), path.join(installed, f));
+    const text = buildStepScript('enable-service', { GLR_SERVICE_NAME: 'gitlab-runner', GLR_CONFIG_PATH: root.env.GLR_CONFIG_PATH! }, { scripts: 'host' });
+    expect(text).toContain(`. ${HOST_SCRIPTS_PATH}/enable-service.sh`);
+    const file = path.join(root.dir, 'host-mode.sh');
+    fs.writeFileSync(file, text.split(HOST_SCRIPTS_PATH).join(installed));
+    const refused = await run('bash', [file], root.env);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('[cdktf-gitlab-runner] enable-service: error: refusing to start gitlab-runner');
+    fs.mkdirSync(path.dirname(root.env.GLR_CONFIG_PATH!), { recursive: true });
+    fs.writeFileSync(root.env.GLR_CONFIG_PATH!, 'concurrent = 1\n');
+    const ok = await run('bash', [file], root.env);
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('[cdktf-gitlab-runner] enable-service: gitlab-runner is active');
   });
 });
