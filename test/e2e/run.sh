@@ -10,7 +10,8 @@
 #   --app     run the scenarios against another app folder (default examples/local-sandbox)
 #   --keep    keep the run directory (rootfs, logs, scratch app) for inspection
 # Environment: E2E_CACHE_DIR (default /var/cache/cdktf-gitlab-runner-e2e), E2E_DEBIAN_MIRROR
-# (default http://deb.debian.org/debian), E2E_KEEP=1 (same as --keep).
+# (default http://deb.debian.org/debian), E2E_KEEP=1 (same as --keep), E2E_TIMEOUT (default 40m),
+# E2E_VERBOSE=1 (stream every cdktf/Terraform line).
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -208,7 +209,13 @@ main() {
     E2E_HOST_KEY_FILE="$ROOTFS/etc/ssh/ssh_host_ed25519_key.pub" CHECKPOINT_DISABLE=1
   local args=()
   for arg in "$@"; do [ "$arg" = --keep ] || args+=("$arg"); done
-  (cd "$REPO" && node_modules/.bin/ts-node --transpile-only test/e2e/suite.ts "${args[@]}")
+  # A hard bound well inside CI's 90 minutes, whatever hangs (normal runs take a few minutes).
+  (cd "$REPO" && timeout --signal=TERM --kill-after=30s "${E2E_TIMEOUT:-40m}" \
+    node_modules/.bin/ts-node --transpile-only test/e2e/suite.ts "${args[@]}") || {
+    local rc=$?
+    [ "$rc" = 124 ] && log "ERROR: the suite did not finish within ${E2E_TIMEOUT:-40m} (E2E_TIMEOUT)"
+    return "$rc"
+  }
 }
 
 main "$@"

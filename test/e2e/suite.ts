@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as crypto from 'crypto';
-import { ScratchApp, appliedAddresses } from './lib/app';
+import { ScratchApp, appliedAddresses, killRunning } from './lib/app';
 import { Host } from './lib/host';
 import { Check, Row, printTable } from './lib/report';
 import { ProcSampler, Secret } from './lib/secrets';
@@ -97,6 +97,10 @@ async function scenarios(host: Host, rows: Row[]): Promise<void> {
 
   const authToken = `glrt-${randomText(20)}`;
   const registrationToken = `GR1348941${randomText(20)}`;
+  // S3 cache credentials, for an example that declares cache_access_key / cache_secret_key
+  // variables (Terraform ignores TF_VAR_ values of undeclared variables).
+  const cacheAccessKey = `E2EACCESS${randomText(16)}`;
+  const cacheSecretKey = `e2e-secret-${randomText(30)}`;
   const authFile = path.join(RUN_DIR, 'api-auth-tokens');
   const regFile = path.join(RUN_DIR, 'api-registration-tokens');
   fs.writeFileSync(authFile, authToken + '\n', { mode: 0o600 });
@@ -108,6 +112,8 @@ async function scenarios(host: Host, rows: Row[]): Promise<void> {
   const secrets: Secret[] = [
     { label: 'authentication token (TF_VAR_runner_token)', value: authToken },
     { label: 'registration token (TF_VAR_registration_token)', value: registrationToken },
+    { label: 'cache access key (TF_VAR_cache_access_key)', value: cacheAccessKey },
+    { label: 'cache secret key (TF_VAR_cache_secret_key)', value: cacheSecretKey },
     ...fs
       .readFileSync(host.privateKeyPath, 'utf8')
       .split('\n')
@@ -130,6 +136,8 @@ async function scenarios(host: Host, rows: Row[]): Promise<void> {
       SANDBOX_SETTINGS: settingsFile,
       TF_VAR_runner_token: authToken,
       TF_VAR_registration_token: registrationToken,
+      TF_VAR_cache_access_key: cacheAccessKey,
+      TF_VAR_cache_secret_key: cacheSecretKey,
       TF_CLI_CONFIG_FILE: cliConfig(),
     },
     authToken,
@@ -189,6 +197,14 @@ async function main(): Promise<void> {
   console.log('\n' + printTable(rows));
   console.log(`\n[e2e] total ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   process.exitCode = rows.every((r) => r.ok) ? 0 : 1;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    console.error(`[e2e] ${signal}: stopping the cdktf runs in flight`);
+    killRunning();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  });
 }
 
 main().catch((e) => {

@@ -32,6 +32,19 @@ export interface RunResult {
   readonly killed: boolean;
 }
 
+/** Process groups of the cdktf runs in flight (killed when the suite itself is stopped). */
+export const running = new Set<number>();
+
+export function killRunning(): void {
+  for (const pid of running) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+}
+
 export class ScratchApp {
   /** The app folder inside the copy. */
   readonly dir: string;
@@ -68,6 +81,7 @@ export class ScratchApp {
       });
       let output = '';
       let killed = false;
+      if (child.pid) running.add(child.pid);
       const kill = () => {
         if (killed) return;
         killed = true;
@@ -88,6 +102,7 @@ export class ScratchApp {
       child.stderr.on('data', onData);
       child.on('close', (code, signal) => {
         clearTimeout(timer);
+        if (child.pid) running.delete(child.pid);
         resolve({ code, signal, output, ms: Date.now() - started, killed });
       });
     });
