@@ -9,7 +9,7 @@
  * still meaningful: it is how long a used machine waits for the next job before removal.
  */
 import type { TomlValue } from '../schema-types';
-import { childTable, childTables, Ctx, has, indexPath, intValue, isUnresolved, joinPath, numValue, show, strValue, Visit } from './context';
+import { Ctx, has, indexPath, intValue, isUnresolved, joinPath, numValue, show, strValue, Visit } from './context';
 import type { RuleSet } from './rule-types';
 
 /** docker-machine's host name rule (libmachine/host): letters, digits, dots and dashes. */
@@ -160,14 +160,6 @@ function checkAutoscalingEntry(visit: Visit, ctx: Ctx): void {
     );
   }
   checkIdleCombination(visit.table, visit.path, visit.runner, ctx);
-}
-
-export function machineOf(runner: Record<string, TomlValue> | undefined): Record<string, TomlValue> | undefined {
-  return childTable(runner, 'machine');
-}
-
-export function autoscalingOf(runner: Record<string, TomlValue> | undefined): Record<string, TomlValue>[] {
-  return childTables(machineOf(runner), 'autoscaling');
 }
 
 export const machineRules: RuleSet = {
