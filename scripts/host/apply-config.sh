@@ -62,10 +62,18 @@ unset value escaped
 ((${#names[@]} == 0)) || glr_log "substituted ${#names[@]} secret reference(s): ${names[*]}"
 
 config_dir="$(dirname "$GLR_CONFIG_PATH")"
-# A new config dir is 0700; an existing one (e.g. made by the package) keeps its mode.
+# The config dir is 0700 (like gitlab-runner makes it). An existing dir is tightened only when
+# it is the runner's own (named *gitlab-runner*), never e.g. /etc.
 if [[ ! -d "$config_dir" ]]; then
   mkdir -p "$config_dir"
   chmod 0700 "$config_dir"
+elif [[ "$(stat -c %a "$config_dir")" != 700 ]]; then
+  if [[ "$(basename "$config_dir")" == *gitlab-runner* ]]; then
+    chmod 0700 "$config_dir"
+    glr_log "tightened $config_dir to mode 0700"
+  else
+    glr_warn "$config_dir has mode $(stat -c %a "$config_dir") (not the runner's own dir, left as it is); config.toml itself is 0600."
+  fi
 fi
 glr_clean_stale "$config_dir" '.config.toml.*'
 tmp="$(umask 077 && mktemp "$config_dir/.config.toml.XXXXXX")"

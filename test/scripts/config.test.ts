@@ -97,6 +97,21 @@ describe('apply-config', () => {
     expect(toml.parse(config()).runners[0].cache.s3.SecretKey).toBe('p"a\\ss\tword\u0001&x');
   });
 
+  test('an existing runner config dir is tightened to 0700; a shared dir is only warned about', async () => {
+    fs.mkdirSync(path.dirname(root.env.GLR_CONFIG_PATH!), { recursive: true, mode: 0o755 });
+    fs.chmodSync(path.dirname(root.env.GLR_CONFIG_PATH!), 0o755);
+    const r = await apply();
+    expect(r.code).toBe(0);
+    expect(mode(path.dirname(root.env.GLR_CONFIG_PATH!))).toBe('700');
+    const shared = path.join(root.dir, 'etc', 'config.toml');
+    fs.chmodSync(path.join(root.dir, 'etc'), 0o755);
+    const w = await apply({ GLR_CONFIG_PATH: shared });
+    expect(w.code).toBe(0);
+    expect(w.stderr).toMatch(/WARNING: .*\/etc has mode 755 \(not the runner's own dir, left as it is\)/);
+    expect(mode(path.join(root.dir, 'etc'))).toBe('755');
+    expect(mode(shared)).toBe('600');
+  });
+
   test('unchanged -> "config.toml unchanged" and the mtime is untouched; a change is one atomic replace', async () => {
     expect((await apply()).code).toBe(0);
     const past = new Date(Date.now() - 60_000);
