@@ -160,9 +160,9 @@ describe('time zones (F06)', () => {
     ]);
   });
 
-  test('GIVEN an empty Timezone WHEN validated THEN a warning says the runner reads it as UTC', () => {
+  test('GIVEN an empty Timezone WHEN validated THEN a warning says the runner reads it as Local', () => {
     expect(lint({ after: '[[runners.machine.autoscaling]]\nPeriods = ["* * 8-18 * * mon-fri *"]\nTimezone = ""' })).toEqual([
-      'warning: runners[0].machine.autoscaling[0].Timezone: is empty, which the runner reads as UTC. Fix: write "UTC" (or the IANA zone you mean) explicitly.',
+      'warning: runners[0].machine.autoscaling[0].Timezone: is empty, which the runner reads as "Local": the periods follow the time zone of whatever host runs the runner. Fix: write the IANA zone you mean, e.g. "Europe/Berlin", or "UTC".',
     ]);
   });
 

@@ -1,7 +1,8 @@
 /**
  * IANA time zones of autoscaling periods (`Timezone` in [[runners.machine.autoscaling]],
  * `timezone` in [[runners.autoscaler.policy]]). The runner loads them with Go's
- * time.LoadLocation, which is case-sensitive on Linux. `Local` depends on the host clock.
+ * time.LoadLocation, which is case-sensitive on Linux. `Local` (and "", which the runner turns
+ * into `Local`, helpers/timeperiod) depends on the host clock.
  */
 import type { TomlValue } from '../schema-types';
 import { Ctx, show, strValue, Visit } from './context';
@@ -60,7 +61,11 @@ export function checkTimeZone(value: TomlValue, path: string, ctx: Ctx): void {
     return;
   }
   if (zone === '') {
-    ctx.warn(path, 'is empty, which the runner reads as UTC. Fix: write "UTC" (or the IANA zone you mean) explicitly.');
+    ctx.warn(
+      path,
+      'is empty, which the runner reads as "Local": the periods follow the time zone of whatever host runs the runner. ' +
+        'Fix: write the IANA zone you mean, e.g. "Europe/Berlin", or "UTC".',
+    );
     return;
   }
   const zones = knownTimeZones();
