@@ -96,13 +96,18 @@ svc="$GLR_SERVICE_NAME"
 hash_file="$GLR_STATE_DIR/restart-hash/$svc"
 stored=""
 [[ -f "$hash_file" ]] && stored="$(cat "$hash_file")"
-if [[ "$stored" != "$GLR_RESTART_HASH" ]]; then
+if glr_interrupted_restart "$svc"; then
+  glr_log "starting $svc, which an interrupted restart left stopped"
+  glr_start "$svc"
+elif [[ "$stored" != "$GLR_RESTART_HASH" ]]; then
   if glr_service_active "$svc"; then
     glr_log "settings the runner cannot reload changed (restart hash ${stored:-none} -> ${GLR_RESTART_HASH:-none}): restarting $svc gracefully"
-    glr_graceful_stop "$svc"
+    glr_stop_to_restart "$svc"
     glr_start "$svc"
     glr_log "$svc restarted"
   fi
+fi
+if [[ "$stored" != "$GLR_RESTART_HASH" ]]; then
   mkdir -p "$(dirname "$hash_file")"
   printf '%s\n' "$GLR_RESTART_HASH" | glr_write_if_changed "$hash_file" 0644 || true
 fi

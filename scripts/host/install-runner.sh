@@ -2,9 +2,9 @@
 # Step install-runner: install GitLab Runner at a pinned version, or upgrade it without killing
 # jobs (F13), and never leave a fresh install running before config.toml is final (F04).
 # Inputs: GLR_RUNNER_VERSION (e.g. 19.3.0), GLR_RUNNER_SOURCE = repository | binary | preinstalled,
-#   binary: GLR_RUNNER_URL + GLR_RUNNER_SHA256; repository: GLR_RUNNER_REPO_SCRIPT_URL (optional),
+#   binary: GLR_RUNNER_URL + GLR_RUNNER_SHA256; repository: GLR_RUNNER_REPO_SCRIPT_BASE (optional),
 #   GLR_SERVICE_NAME, GLR_SERVICE_USER, GLR_WORKING_DIR, GLR_CONFIG_PATH, GLR_BIN_DIR.
-# Already at the version -> no-op. Service active (upgrade): everything is downloaded and
+# Already at the version -> no-op (but an upgrade an interrupted run left stopped is started). Service active (upgrade): everything is downloaded and
 # verified first, then graceful stop (SIGQUIT drop-in, progress line while jobs finish) ->
 # install -> start -> `gitlab-runner --version` must report the version.
 set -euo pipefail
@@ -27,7 +27,14 @@ esac
 runner_bin=gitlab-runner
 [[ "$GLR_RUNNER_SOURCE" == binary ]] && runner_bin="$GLR_BIN_DIR/gitlab-runner"
 have="$(glr_runner_version "$runner_bin")"
+resume=0
+glr_interrupted_restart "$svc" && resume=1
 if [[ "$have" == "$want" ]]; then
+  if ((resume)); then
+    glr_log "gitlab-runner $want already installed; starting $svc, which an interrupted upgrade left stopped"
+    glr_start "$svc"
+    exit 0
+  fi
   glr_log "gitlab-runner $want already installed, nothing to do"
   exit 0
 fi
@@ -110,10 +117,10 @@ else
 fi
 
 # 2. Remember the service's state, stop it gracefully for an upgrade.
-was_active=0 was_enabled=0
+was_active=$resume was_enabled=0
 glr_service_active "$svc" && was_active=1
 glr_service_enabled "$svc" && was_enabled=1
-((was_active)) && glr_graceful_stop "$svc"
+if glr_service_active "$svc"; then glr_stop_to_restart "$svc"; fi
 
 # 3. Install.
 install_binary() {

@@ -217,9 +217,26 @@ glr_graceful_stop() {
   glr_log "$svc stopped after $((SECONDS - start))s"
 }
 
-# glr_start SERVICE: systemctl start, with one clear line when it fails.
+# glr_start SERVICE: systemctl start, with one clear line when it fails; clears the marker of
+# glr_stop_to_restart.
 glr_start() {
   systemctl start "$1.service" || glr_die "systemctl start $1 failed (exit $?). See: systemctl status $1; journalctl -u $1"
+  rm -f "$GLR_STATE_DIR/stopped-to-restart/$1"
+}
+
+# glr_stop_to_restart SERVICE: graceful stop for an upgrade or restart, leaving a marker until
+# glr_start runs. When the run is interrupted in between (deploy killed, SSH lost), the next
+# run sees the marker (glr_interrupted_restart) and starts the service again.
+glr_stop_to_restart() {
+  mkdir -p "$GLR_STATE_DIR/stopped-to-restart"
+  : >"$GLR_STATE_DIR/stopped-to-restart/$1"
+  glr_graceful_stop "$1"
+}
+
+# glr_interrupted_restart SERVICE: true when an earlier run stopped SERVICE to restart it and
+# did not get to start it again.
+glr_interrupted_restart() {
+  [[ -e "$GLR_STATE_DIR/stopped-to-restart/$1" ]] && ! glr_service_active "$1"
 }
 
 # glr_wait_active SERVICE SECONDS: wait until the unit is active.

@@ -142,6 +142,18 @@ describe('apply-config', () => {
     expect(root.systemctlCalls().slice(m).filter((c) => !c.startsWith('is-'))).toEqual([]);
   });
 
+  test('a restart interrupted after the stop: the next run starts the service again', async () => {
+    expect((await apply()).code).toBe(0);
+    const marker = path.join(root.env.GLR_STATE_DIR!, 'stopped-to-restart', 'gitlab-runner');
+    fs.mkdirSync(path.dirname(marker), { recursive: true });
+    fs.writeFileSync(marker, '');
+    const r = await apply();
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('starting gitlab-runner, which an interrupted restart left stopped');
+    expect(root.isActive('gitlab-runner')).toBe(true);
+    expect(fs.existsSync(marker)).toBe(false);
+  });
+
   test('a changed restart hash never STARTS a stopped service', async () => {
     expect((await apply()).code).toBe(0);
     expect((await apply({ GLR_RESTART_HASH: 'r9' })).code).toBe(0);

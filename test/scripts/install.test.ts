@@ -154,6 +154,32 @@ describe('install-runner (binary source)', () => {
     expect(root.isActive('gitlab-runner')).toBe(true);
   });
 
+  test('an upgrade interrupted between stop and start (deploy killed): the next run starts the service again', async () => {
+    expect((await runStep('install-runner', root.env, runnerEnv('19.2.0'))).code).toBe(0);
+    root.setActive('gitlab-runner', true);
+    // the interrupted run: marker written, service stopped, new binary maybe not installed yet
+    const marker = path.join(root.env.GLR_STATE_DIR!, 'stopped-to-restart', 'gitlab-runner');
+    fs.mkdirSync(path.dirname(marker), { recursive: true });
+    fs.writeFileSync(marker, '');
+    root.setActive('gitlab-runner', false);
+    const r = await runStep('install-runner', root.env, runnerEnv('19.3.0'));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('gitlab-runner 19.3.0 installed and running again');
+    expect(root.isActive('gitlab-runner')).toBe(true);
+    expect(fs.existsSync(marker)).toBe(false);
+    // killed after the install, before the start: same version now, still started
+    fs.writeFileSync(marker, '');
+    root.setActive('gitlab-runner', false);
+    const again = await runStep('install-runner', root.env, runnerEnv('19.3.0'));
+    expect(again.stdout).toContain('starting gitlab-runner, which an interrupted upgrade left stopped');
+    expect(root.isActive('gitlab-runner')).toBe(true);
+    // without a marker a stopped service stays stopped (a fresh install, or the admin's choice)
+    root.setActive('gitlab-runner', false);
+    const idle = await runStep('install-runner', root.env, runnerEnv('19.3.0'));
+    expect(idle.stdout).toContain('already installed, nothing to do');
+    expect(root.isActive('gitlab-runner')).toBe(false);
+  });
+
   test('upgrade with a wrong sha256: fails before stopping anything; the old binary keeps running', async () => {
     expect((await runStep('install-runner', root.env, runnerEnv('19.2.0'))).code).toBe(0);
     root.setActive('gitlab-runner', true);
