@@ -76,6 +76,7 @@ export const EXAMPLES: readonly Example[] = [
   // machine.ts
   { file: 'machine.ts', rule: 'MachineDriver and MachineName required for docker+machine', shown: '[runners.machine] without MachineName', parts: { machine: null, after: '[runners.machine]\nMachineDriver = "amazonec2"' } },
   { file: 'machine.ts', rule: 'MachineName contains %s exactly once', shown: '[runners.machine] MachineName = "auto-%s-%s"', parts: { machine: null, after: '[runners.machine]\nMachineDriver = "amazonec2"\nMachineName = "auto-%s-%s"' } },
+  { file: 'machine.ts', rule: 'Machine name length', shown: '[runners.machine] MachineName = "gitlab-docker-machine-autoscale-%s"', parts: { machine: null, after: '[runners.machine]\nMachineDriver = "google"\nMachineName = "gitlab-docker-machine-autoscale-%s"' } },
   { file: 'machine.ts', rule: 'MachineName characters', shown: '[runners.machine] MachineName = "ci_runner %s"', parts: { machine: null, after: '[runners.machine]\nMachineDriver = "amazonec2"\nMachineName = "ci_runner %s"' } },
   { file: 'machine.ts', rule: 'MachineOptions entry shape', shown: '[runners.machine] MachineOptions = ["--amazonec2-region=eu-central-1"]', parts: { machine: 'MachineOptions = ["--amazonec2-region=eu-central-1"]' } },
   { file: 'machine.ts', rule: 'MachineOptionsWithName entries contain %s', shown: '[runners.machine] MachineOptionsWithName = ["amazonec2-tags=name"]', parts: { machine: 'MachineOptionsWithName = ["amazonec2-tags=name"]' } },

@@ -150,4 +150,10 @@ describe('docker+machine and executor requirements (F07)', () => {
       'error: runners[0].docker.services[0].name: got nothing, but [[runners.docker.services]] needs name (the service image, e.g. "postgres:16"). Fix: set name.',
     ]);
   });
+
+  test('GIVEN a long MachineName WHEN validated THEN a warning gives the resulting length and the maximum', () => {
+    expect([lint({ machine: null, after: '[runners.machine]\nMachineDriver = "google"\nMachineName = "gitlab-docker-machine-autoscale-%s"' }), lint({ machine: null, after: '[runners.machine]\nMachineDriver = "google"\nMachineName = "gitlab-docker-machine-auto-%s"' })].flat()).toEqual([
+      'warning: runners[0].machine.MachineName: makes machine names of about 68 characters (the runner adds "runner-<token prefix>-" and a 19-character id); host names longer than 63 characters are rejected by some drivers (e.g. google) and by DNS. Fix: shorten MachineName to 29 characters or less.',
+    ]);
+  });
 });

@@ -12,6 +12,9 @@ import type { TomlValue } from '../schema-types';
 import { Ctx, has, indexPath, intValue, isUnresolved, joinPath, numValue, show, strValue, Visit } from './context';
 import type { RuleSet } from './rule-types';
 
+/** "runner-" + up to 9 token characters + "-" + "<10-digit unix time>-<8 hex>". */
+const MACHINE_NAME_OVERHEAD = 7 + 9 + 1 + 19;
+
 /** docker-machine's host name rule (libmachine/host): letters, digits, dots and dashes. */
 const MACHINE_NAME_CHARS = /^[a-zA-Z0-9][a-zA-Z0-9.-]*$/;
 
@@ -37,6 +40,16 @@ function checkMachineName(value: TomlValue, path: string, _visit: Visit, ctx: Ct
     return;
   }
   const sample = name.replace(/%%/g, '%').replace('%s', 'x');
+  // Machine names are "runner-<8-9 chars of the token>-" + MachineName with %s = "<unix time>-<8 hex>"
+  // (executors/docker/machine/name.go): about 34 characters more than MachineName.
+  const length = name.length - 2 + MACHINE_NAME_OVERHEAD;
+  if (MACHINE_NAME_CHARS.test(sample) && length > 63) {
+    ctx.warn(
+      path,
+      `makes machine names of about ${length} characters (the runner adds "runner-<token prefix>-" and a 19-character id); ` +
+        `host names longer than 63 characters are rejected by some drivers (e.g. google) and by DNS. Fix: shorten MachineName to ${63 - MACHINE_NAME_OVERHEAD + 2} characters or less.`,
+    );
+  }
   if (!MACHINE_NAME_CHARS.test(sample)) {
     const parts = name.split('%s').map((part) => part.replace(/%%/g, '%').replace(/[^a-zA-Z0-9.-]/g, '-').replace(/-{2,}/g, '-'));
     parts[0] = parts[0].replace(/^[^a-zA-Z0-9]+/, '');
