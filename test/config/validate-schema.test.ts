@@ -5,7 +5,7 @@
  */
 import { SECTIONS } from '../../lib/private/config/schema.generated';
 import type { KeySpec, TomlTable, TomlValue } from '../../lib/private/config/schema-types';
-import { validateConfig } from '../../lib/private/config/validate';
+import { RULE_SETS, validateConfig } from '../../lib/private/config/validate';
 import { rangeOf } from '../../lib/private/config/validate/ranges';
 
 /** Builds a tree with `value` at `key` of section `section`; returns it and the key's path. */
@@ -89,5 +89,22 @@ describe('every key of the schema', () => {
     const errors = validateConfig(data).filter((d) => d.level === 'error' && d.path === at);
     expect(errors).toHaveLength(1);
     expect(errors[0].message).toContain(`expected one of ${(spec.enum as readonly string[]).map((v) => JSON.stringify(v)).join(', ')}.`);
+  });
+});
+
+describe('rule tables', () => {
+  test('GIVEN every key rule and section rule WHEN looked up in the schema THEN its section and key exist (no rule silently never runs)', () => {
+    const missing: string[] = [];
+    for (const set of RULE_SETS) {
+      for (const id of Object.keys(set.keys ?? {})) {
+        const cut = id.lastIndexOf('/');
+        const section = SECTIONS.find((s) => s.name === id.slice(0, cut));
+        if (!section || !section.keys.some((k) => k.key === id.slice(cut + 1))) missing.push(id);
+      }
+      for (const name of Object.keys(set.sections ?? {})) {
+        if (!SECTIONS.some((s) => s.name === name)) missing.push(name);
+      }
+    }
+    expect(missing).toEqual([]);
   });
 });

@@ -29,8 +29,8 @@ import { urlRules } from './urls';
 export { checkRegistrationSettings, redact, tokenKind, type TokenKind } from './tokens';
 export { checkStopTimeout } from './consistency';
 
-/** Rule files, in the order their rules run for a key or section. */
-const RULE_SETS: readonly RuleSet[] = [
+/** Rule files, in the order their rules run for a key or section. Exported for tests. */
+export const RULE_SETS: readonly RuleSet[] = [
   tokenRules,
   urlRules,
   executorRules,
