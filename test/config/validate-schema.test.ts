@@ -6,7 +6,8 @@
 import { SECTIONS } from '../../lib/private/config/schema.generated';
 import type { KeySpec, TomlTable, TomlValue } from '../../lib/private/config/schema-types';
 import { RULE_SETS, validateConfig } from '../../lib/private/config/validate';
-import { rangeOf } from '../../lib/private/config/validate/ranges';
+import { EXTRA_ENUMS } from '../../lib/private/config/validate/enums';
+import { RANGED_KEYS, rangeOf } from '../../lib/private/config/validate/ranges';
 
 /** Builds a tree with `value` at `key` of section `section`; returns it and the key's path. */
 function place(section: string, key: string, value: TomlValue): { data: TomlTable; path: string } {
@@ -104,6 +105,11 @@ describe('rule tables', () => {
       for (const name of Object.keys(set.sections ?? {})) {
         if (!SECTIONS.some((s) => s.name === name)) missing.push(name);
       }
+    }
+    for (const id of [...RANGED_KEYS, ...Object.keys(EXTRA_ENUMS)]) {
+      const cut = id.lastIndexOf('/');
+      const section = SECTIONS.find((s) => s.name === id.slice(0, cut));
+      if (!section || !section.keys.some((k) => k.key === id.slice(cut + 1))) missing.push(id);
     }
     expect(missing).toEqual([]);
   });

@@ -7,7 +7,7 @@ import { Ctx, indexPath, isUnresolved, show } from './context';
 import { caseInsensitiveMatch, closest } from './suggest';
 
 /** Keys without a schema enum whose values are enumerated. `section/key` -> values. */
-const EXTRA_ENUMS: Readonly<Record<string, readonly string[]>> = {
+export const EXTRA_ENUMS: Readonly<Record<string, readonly string[]>> = {
   'runners.docker/allowed_pull_policies': ['always', 'if-not-present', 'never'],
 };
 

@@ -26,6 +26,9 @@ const RANGES: Readonly<Record<string, NumericRange>> = {
   'runners.autoscaler.vm_isolation.connector_config/protocol_port': { min: 0, max: 65535, note: '0 means the protocol default' },
 };
 
+/** `section/key` of every key with its own range (for tests). */
+export const RANGED_KEYS: readonly string[] = Object.keys(RANGES);
+
 const DEFAULT_RANGE: NumericRange = { min: 0 };
 const RANGE_INDEX = new Map<string, Map<string, NumericRange>>();
 for (const [id, range] of Object.entries(RANGES)) {
