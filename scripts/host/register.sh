@@ -40,27 +40,44 @@ if [[ "$registration_token" == glrt-* ]]; then
 fi
 command -v gitlab-runner >/dev/null 2>&1 || glr_die "gitlab-runner is not installed (the install-runner step must run first)."
 
-mkdir -p "$GLR_STATE_DIR" # not chmod: the staging dir inside it belongs to the SSH user
-scratch_dir="$(mktemp -d "$GLR_STATE_DIR/register.XXXXXX")"
-chmod 0700 "$scratch_dir"
-trap 'rm -rf "$scratch_dir"' EXIT
+# The scratch dir has a fixed name per runner and is removed only once the token is stored: a
+# run interrupted after GitLab created the runner leaves it behind, and the next run uses it
+# instead of registering a second runner.
+mkdir -p "$GLR_STATE_DIR/register" # not chmod GLR_STATE_DIR: the SSH user's staging dir is inside it
+scratch_dir="$GLR_STATE_DIR/register/$record_name"
 scratch="$scratch_dir/config.toml"
-
-glr_log "registering runner $GLR_RUNNER_NAME with $GLR_URL (registration token from secret $GLR_REGISTRATION_TOKEN_SECRET)"
-rc=0
-REGISTRATION_TOKEN="$registration_token" gitlab-runner register --non-interactive --config "$scratch" \
-  --url "$GLR_URL" --name "$GLR_RUNNER_NAME" --executor shell "${args[@]}" </dev/null || rc=$?
+scratch_url=""
+[[ -s "$scratch" ]] && scratch_url="$(awk -F'"' '/^[[:space:]]*url[[:space:]]*=/ { print $2; exit }' "$scratch")"
+if [[ -n "$scratch_url" && "$scratch_url" == "$GLR_URL" ]] && grep -q '^[[:space:]]*token[[:space:]]*=' "$scratch"; then
+  glr_log "an interrupted earlier run registered $GLR_RUNNER_NAME already: keeping that runner (no second registration)"
+else
+  if [[ -n "$scratch_url" ]]; then
+    glr_warn "discarding an interrupted registration of $GLR_RUNNER_NAME with $scratch_url (the URL is now $GLR_URL); that runner may remain in GitLab."
+  fi
+  rm -rf "$scratch_dir"
+  mkdir -p "$scratch_dir"
+  chmod 0700 "$scratch_dir"
+  glr_log "registering runner $GLR_RUNNER_NAME with $GLR_URL (registration token from secret $GLR_REGISTRATION_TOKEN_SECRET)"
+  rc=0
+  REGISTRATION_TOKEN="$registration_token" gitlab-runner register --non-interactive --config "$scratch" \
+    --url "$GLR_URL" --name "$GLR_RUNNER_NAME" --executor shell "${args[@]}" </dev/null || rc=$?
+  if ((rc != 0)); then
+    rm -rf "$scratch_dir"
+    glr_die "gitlab-runner register failed for runner $GLR_RUNNER_NAME (exit $rc): see its output above (410 = registration tokens are disabled on this GitLab; 403 = wrong token)."
+  fi
+fi
 unset registration_token
-((rc == 0)) || glr_die "gitlab-runner register failed for runner $GLR_RUNNER_NAME (exit $rc): see its output above (410 = registration tokens are disabled on this GitLab; 403 = wrong token)."
 
 runner_token="$(awk -F'"' '/^[[:space:]]*token[[:space:]]*=/ { print $2; exit }' "$scratch")"
 runner_id="$(awk -F'= *' '/^[[:space:]]*id[[:space:]]*=/ { print $2; exit }' "$scratch")"
 [[ -n "$runner_token" ]] || glr_die "gitlab-runner register succeeded but wrote no token to its scratch config."
 
-glr_mkdir_private "$GLR_SECRETS_DIR"
-(umask 077 && printf '%s' "$runner_token" | glr_write_if_changed "$token_file" 0600) || true
-unset runner_token
+# The record first: once the token exists this step is a no-op, and teardown needs the record.
 mkdir -p "$(dirname "$record")"
 printf 'name=%s\nurl=%s\nid=%s\ntoken_secret=%s\n' "$GLR_RUNNER_NAME" "$GLR_URL" "${runner_id:-}" "$GLR_RUNNER_TOKEN_SECRET" |
   glr_write_if_changed "$record" 0600 || true
+glr_mkdir_private "$GLR_SECRETS_DIR"
+(umask 077 && printf '%s' "$runner_token" | glr_write_if_changed "$token_file" 0600) || true
+unset runner_token
+rm -rf "$scratch_dir"
 glr_log "runner $GLR_RUNNER_NAME registered (id ${runner_id:-unknown}); token stored in secret $GLR_RUNNER_TOKEN_SECRET"

@@ -56,7 +56,7 @@ describe('register', () => {
     expect(r.stdout + r.stderr).not.toContain(token);
     // config.toml is never written by register; the scratch dir is gone
     expect(fs.existsSync(root.env.GLR_CONFIG_PATH!)).toBe(false);
-    expect(fs.readdirSync(root.env.GLR_STATE_DIR!).filter((f) => f.startsWith('register.'))).toEqual([]);
+    expect(fs.readdirSync(path.join(root.env.GLR_STATE_DIR!, 'register'))).toEqual([]);
     expect(fs.readFileSync(path.join(root.env.GLR_STATE_DIR!, 'registered', 'legacy'), 'utf8')).toBe(`name=legacy\nurl=${api.url}\nid=${issued.id}\ntoken_secret=runner-legacy-token\n`);
     expect(api.calls().map((c) => `${c.method} ${c.path} ${c.status} ${c.token}`)).toEqual([`POST /api/v4/runners 201 ${tokenId(REG_TOKEN)}`]);
 
@@ -64,6 +64,21 @@ describe('register', () => {
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('runner legacy already registered');
     expect(api.calls().length).toBe(1);
+  });
+
+  test('a run interrupted after GitLab created the runner: the next run keeps that runner instead of registering a second one', async () => {
+    // what an interrupted run leaves: the scratch config of a successful `register`
+    const scratch = path.join(root.env.GLR_STATE_DIR!, 'register', 'legacy', 'config.toml');
+    const first = await run('gitlab-runner', ['register', '--non-interactive', '--config', scratch, '--url', api.url, '--name', 'legacy', '--executor', 'shell'], { ...root.env, REGISTRATION_TOKEN: REG_TOKEN });
+    expect(first.code).toBe(0);
+    expect(api.runners().filter((x) => x.kind === 'legacy').length).toBe(1);
+    const r = await runStep('register', root.env, regEnv());
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('an interrupted earlier run registered legacy already');
+    expect(api.runners().filter((x) => x.kind === 'legacy').length).toBe(1);
+    expect(tokenId(fs.readFileSync(secret('runner-legacy-token'), 'utf8'))).toBe(api.runners().find((x) => x.kind === 'legacy')!.tokenId);
+    expect(fs.existsSync(path.dirname(scratch))).toBe(false);
+    expect(fs.existsSync(path.join(root.env.GLR_STATE_DIR!, 'registered', 'legacy'))).toBe(true);
   });
 
   test('an authentication token in the registration-token secret is refused before any API call (F03)', async () => {
