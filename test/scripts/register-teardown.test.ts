@@ -162,6 +162,27 @@ describe('teardown', () => {
     expect(fs.existsSync(root.env.GLR_STATE_DIR!)).toBe(false);
   });
 
+  test('machines are removed GLR_TEARDOWN_CONCURRENCY at a time (in parallel, but bounded)', async () => {
+    for (let i = 1; i <= 6; i++) expect((await dm('create', '--driver', 'none', '--url', 'tcp://127.0.0.1:2376', `mgr1-auto-${i}`)).code).toBe(0);
+    // wrapper: count the rm calls running at the same time
+    const wrapper = `#!/usr/bin/env bash
+if [[ " $* " == *" rm "* ]]; then
+  mkdir -p "$STUB_STATE/rm-running"; : >"$STUB_STATE/rm-running/$$"
+  ls "$STUB_STATE/rm-running" | wc -l >>"$STUB_STATE/rm-concurrency"
+  sleep 0.4; rm -f "$STUB_STATE/rm-running/$$"
+fi
+exec "${root.dir}/standins/docker-machine" "$@"
+`;
+    fs.writeFileSync(path.join(root.stub, 'bin', 'docker-machine'), wrapper, { mode: 0o755 });
+    const r = await runStep('teardown', root.env, { ...tdEnv, GLR_TEARDOWN_CONCURRENCY: '3' });
+    expect(r.code).toBe(0);
+    const seen = fs.readFileSync(path.join(root.stub, 'rm-concurrency'), 'utf8').trim().split('\n').map(Number);
+    expect(seen.length).toBe(6);
+    expect(Math.max(...seen)).toBeLessThanOrEqual(3);
+    expect(Math.max(...seen)).toBeGreaterThanOrEqual(2);
+    expect(await machines()).toEqual([]);
+  });
+
   test('a half-installed host (nothing there) tears down cleanly', async () => {
     const bare = makeRoot();
     try {
