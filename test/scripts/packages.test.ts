@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { makeRoot, mode, Root, runStep } from './helpers';
+import { FileServer, makeRoot, mode, Root, runStep, serveDir } from './helpers';
 
 jest.setTimeout(30_000);
 
@@ -75,6 +75,77 @@ describe('install-runner (repository source, Debian)', () => {
     fs.writeFileSync(root.env.GLR_POLICY_RC_D!, '#!/bin/sh\nexit 0\n', { mode: 0o755 });
     expect((await runStep('install-runner', root.env, env)).code).toBe(0);
     expect(fs.readFileSync(root.env.GLR_POLICY_RC_D!, 'utf8')).toBe('#!/bin/sh\nexit 0\n');
+  });
+});
+
+describe('install-runner (repository source, RHEL family)', () => {
+  let repo: FileServer;
+  let www: string;
+  beforeEach(async () => {
+    www = path.join(root.dir, 'www');
+    fs.mkdirSync(www);
+    // what GitLab's script.rpm.sh does that matters here: it adds the yum repository
+    fs.writeFileSync(path.join(www, 'script.rpm.sh'), 'echo "[runner_gitlab-runner]" >"$GLR_YUM_REPOS_DIR/runner_gitlab-runner.repo"\n');
+    repo = await serveDir(www);
+    fs.writeFileSync(root.env.GLR_OS_RELEASE!, 'ID="rocky"\nID_LIKE="rhel centos fedora"\nVERSION_ID="9.4"\n');
+    root.env.GLR_YUM_REPOS_DIR = path.join(root.dir, 'yum.repos.d');
+    fs.mkdirSync(root.env.GLR_YUM_REPOS_DIR);
+    const dnf = `#!/usr/bin/env bash
+echo "dnf $*" >>"$STUB_STATE/apt.log"
+if [[ "$1" == install && " $* " != *" --downloadonly "* ]]; then
+  cp "${root.dir}/gitlab-runner.pkg" "${pkgBin}/gitlab-runner"
+  systemctl enable gitlab-runner.service; systemctl start gitlab-runner.service
+fi
+`;
+    fs.writeFileSync(path.join(root.stub, 'bin', 'dnf'), dnf, { mode: 0o755 });
+  });
+  afterEach(() => repo.close());
+
+  test('adds the repository, downloads gitlab-runner-V-1 first, installs it; the auto-started service is stopped', async () => {
+    const r = await runStep('install-runner', root.env, { GLR_RUNNER_VERSION: '19.3.0', GLR_RUNNER_SOURCE: 'repository', GLR_SERVICE_NAME: 'gitlab-runner', GLR_RUNNER_REPO_SCRIPT_BASE: repo.url });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(repo.requests).toEqual(['/script.rpm.sh']);
+    expect(apt()).toEqual(['dnf install -y --downloadonly gitlab-runner-19.3.0-1', 'dnf install -y gitlab-runner-19.3.0-1']);
+    expect(root.isActive('gitlab-runner')).toBe(false);
+    expect(root.isEnabled('gitlab-runner')).toBe(false);
+    // repository already there: not added again
+    fs.rmSync(path.join(pkgBin, 'gitlab-runner'));
+    expect((await runStep('install-runner', root.env, { GLR_RUNNER_VERSION: '19.3.0', GLR_RUNNER_SOURCE: 'repository', GLR_SERVICE_NAME: 'gitlab-runner', GLR_RUNNER_REPO_SCRIPT_BASE: repo.url })).code).toBe(0);
+    expect(repo.requests).toEqual(['/script.rpm.sh']);
+  });
+
+  test('an unsupported OS fails naming what it found', async () => {
+    fs.writeFileSync(root.env.GLR_OS_RELEASE!, 'ID=alpine\n');
+    const r = await runStep('install-runner', root.env, { GLR_RUNNER_VERSION: '19.3.0', GLR_RUNNER_SOURCE: 'repository', GLR_SERVICE_NAME: 'gitlab-runner' });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain("install-runner: error: unsupported OS (ID='alpine' ID_LIKE=''");
+  });
+});
+
+describe('install-docker (docker-repo, Debian)', () => {
+  test("adds Docker's apt repository with its key, then installs docker-ce", async () => {
+    const www = path.join(root.dir, 'www');
+    fs.mkdirSync(path.join(www, 'linux', 'debian'), { recursive: true });
+    fs.writeFileSync(path.join(www, 'linux', 'debian', 'gpg'), '-----BEGIN PGP PUBLIC KEY BLOCK-----\nplaceholder\n');
+    const repo = await serveDir(www);
+    try {
+      fs.rmSync(path.join(root.stub, 'bin', 'docker'));
+      fs.writeFileSync(path.join(root.stub, 'bin', 'dpkg'), '#!/bin/sh\necho amd64\n', { mode: 0o755 });
+      const aptGet = path.join(root.stub, 'bin', 'apt-get');
+      // the Debian stub: installing docker-ce puts a docker binary on PATH
+      fs.writeFileSync(aptGet, fs.readFileSync(aptGet, 'utf8').replace('" docker.io "', '" docker-ce "'));
+      const env = { ...root.env, PATH: `${root.stub}/bin:${pkgBin}:/usr/bin:/bin`, GLR_APT_KEYRINGS_DIR: path.join(root.dir, 'keyrings'), GLR_APT_SOURCES_DIR: path.join(root.dir, 'sources.list.d') };
+      const r = await runStep('install-docker', env, { GLR_DOCKER_SOURCE: 'docker-repo', GLR_DOCKER_REPO_URL: repo.url });
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(fs.readFileSync(path.join(root.dir, 'sources.list.d', 'docker.list'), 'utf8')).toBe(`deb [arch=amd64 signed-by=${root.dir}/keyrings/docker.asc] ${repo.url}/linux/debian bookworm stable\n`);
+      expect(fs.readFileSync(path.join(root.dir, 'keyrings', 'docker.asc'), 'utf8')).toContain('PGP PUBLIC KEY');
+      expect(apt().map((l) => l.split(' | ')[0])).toEqual(['update -q', 'install -y -q ca-certificates curl', 'update -q', 'install -y -q docker-ce docker-ce-cli containerd.io']);
+      expect(root.systemctlCalls()).toContain('enable --now docker.service');
+    } finally {
+      await repo.close();
+    }
   });
 });
 
