@@ -4,10 +4,12 @@
  *
  *   npx ts-node --transpile-only bench/config.ts
  *
- * Each case runs in its own child process so its peak memory (maxRSS, which includes Node and
- * the loaded modules, cdktf included) is its own. The children run plain JavaScript transpiled
- * once into a temporary folder, so the TypeScript compiler (ts-node, ~80 MB) is not counted.
- * Time is the median of several runs after warm-up; the first runs warm up the JIT.
+ * Times: each case in its own fresh child process (warm-up, then the median of RUNS), in
+ * ROUNDS alternating rounds; the best median of each case is reported, which filters out rounds
+ * slowed by other load on the machine. Peak memory: a fresh child process per case that
+ * does the work once; maxRSS includes Node and the loaded modules (cdktf included), and the RSS
+ * before the work is printed next to it. The children run plain JavaScript transpiled once into
+ * a temporary folder, so the TypeScript compiler (ts-node, ~80 MB) is not counted.
  * Target: model time <= 3x plain stringify, peak memory < 200 MB.
  */
 import { spawnSync } from 'child_process';
@@ -20,7 +22,7 @@ import { RunnerConfig } from '../lib/config/runner-config';
 
 export const RUNNERS = 1000;
 const WARMUP = 3;
-const RUNS = 9;
+const RUNS = 15;
 
 /** One realistic docker+machine runner entry. */
 export function benchRunner(i: number): RunnerProps {
@@ -95,43 +97,55 @@ export function benchProps(): RunnerConfigProps {
   return { concurrent: RUNNERS * 10, checkIntervalSeconds: 0, logLevel: 'info', logFormat: 'runner', sessionServer: { sessionTimeoutSeconds: 1800 }, runners };
 }
 
-interface CaseResult {
-  readonly medianMs: number;
-  readonly maxRssMb: number;
-  /** RSS after loading the modules and building the props, before the measured work. */
-  readonly baseRssMb: number;
-  readonly bytes: number;
+interface TimeResult {
+  readonly modelMs: number;
+  readonly plainMs: number;
+  readonly modelBytes: number;
+  readonly plainBytes: number;
 }
 
-function measure(fn: () => string, baseRssMb: number): CaseResult {
-  // maxRssMb here includes the garbage of all runs; the printed peak comes from a '-once' run.
-  let bytes = 0;
-  for (let i = 0; i < WARMUP; i++) bytes = fn().length;
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const t0 = process.hrtime.bigint();
-    bytes = fn().length;
-    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
-  }
-  times.sort((a, b) => a - b);
-  return { medianMs: times[Math.floor(times.length / 2)], maxRssMb: process.resourceUsage().maxRSS / 1024, baseRssMb, bytes };
+/** Rounds of (model, plain) timing processes; the best median of each case is reported. */
+const ROUNDS = 3;
+
+interface MemoryResult {
+  /** Peak RSS of a process that loads the modules, builds the props and does the work once. */
+  readonly maxRssMb: number;
+  /** RSS after loading the modules and building the props, before the work. */
+  readonly baseRssMb: number;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
 }
 
 /**
- * Time: warm-up runs, then the median of RUNS. Memory: a separate fresh process that does the
- * work exactly once, so its peak is what one validate+render needs (not the garbage of many runs).
+ * Time of one case in this (fresh) process: WARMUP runs, then the median of RUNS. A new
+ * RunnerConfig per run (it caches its mapping and validation).
  */
-function runCase(name: string): CaseResult {
+function timeCase(name: 'model' | 'plain'): { ms: number; bytes: number } {
   const props = benchProps();
-  const data = name.startsWith('plain') ? new RunnerConfig(props).toData() : undefined;
-  // a new RunnerConfig per run: it caches its mapping and validation
-  const work = data ? () => stringify(data) : () => new RunnerConfig(props).render();
-  const base = process.memoryUsage().rss / 1048576;
-  if (name.endsWith('-once')) {
-    const bytes = work().length;
-    return { medianMs: NaN, maxRssMb: process.resourceUsage().maxRSS / 1024, baseRssMb: base, bytes };
+  const data = new RunnerConfig(props).toData();
+  const work = name === 'plain' ? (): string => stringify(data) : (): string => new RunnerConfig(props).render();
+  let bytes = 0;
+  for (let i = 0; i < WARMUP; i++) bytes = work().length;
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = process.hrtime.bigint();
+    bytes = work().length;
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
   }
-  return measure(work, base);
+  return { ms: median(times), bytes };
+}
+
+/** Memory: a fresh process doing the work once (its peak is what one run needs). */
+function memoryCase(name: 'model' | 'plain'): MemoryResult {
+  const props = benchProps();
+  const data = name === 'plain' ? new RunnerConfig(props).toData() : undefined;
+  const baseRssMb = process.memoryUsage().rss / 1048576;
+  const text = data ? stringify(data) : new RunnerConfig(props).render();
+  if (text.length === 0) throw new Error('nothing rendered');
+  return { maxRssMb: process.resourceUsage().maxRSS / 1024, baseRssMb };
 }
 
 /** Transpiles lib/ and bench/ to JavaScript in a temporary folder; returns the bench script there. */
@@ -160,43 +174,64 @@ function transpile(): { dir: string; script: string } {
   return { dir, script: path.join(dir, 'bench', 'config.js') };
 }
 
-function child(script: string, name: string): CaseResult {
+function child<T>(script: string, name: string): T {
   const r = spawnSync(process.execPath, [script, '--case', name], {
     encoding: 'utf8',
     env: { ...process.env, NODE_PATH: path.resolve(__dirname, '..', 'node_modules') },
   });
   if (r.status !== 0) throw new Error(`bench case ${name} failed:\n${r.stderr.slice(0, 4000)}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as CaseResult;
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as T;
 }
 
-/** Runs both cases and prints one line per figure; returns the figures. */
-export function runConfigBench(print: (line: string) => void = console.log): { model: CaseResult; plain: CaseResult; ratio: number } {
+export interface ConfigBenchResult {
+  readonly time: TimeResult;
+  readonly modelMemory: MemoryResult;
+  readonly plainMemory: MemoryResult;
+  readonly ratio: number;
+}
+
+/** Runs the cases and prints one line per figure; returns the figures. */
+export function runConfigBench(print: (line: string) => void = console.log): ConfigBenchResult {
   const { dir, script } = transpile();
-  let model: CaseResult;
-  let plain: CaseResult;
+  let time: TimeResult;
+  let modelMemory: MemoryResult;
+  let plainMemory: MemoryResult;
   try {
-    const modelTime = child(script, 'model');
-    const modelMem = child(script, 'model-once');
-    const plainTime = child(script, 'plain');
-    const plainMem = child(script, 'plain-once');
-    model = { ...modelTime, maxRssMb: modelMem.maxRssMb, baseRssMb: modelMem.baseRssMb };
-    plain = { ...plainTime, maxRssMb: plainMem.maxRssMb, baseRssMb: plainMem.baseRssMb };
+    const model: number[] = [];
+    const plain: number[] = [];
+    let modelBytes = 0;
+    let plainBytes = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      const m = child<{ ms: number; bytes: number }>(script, 'time-model');
+      const p = child<{ ms: number; bytes: number }>(script, 'time-plain');
+      model.push(m.ms);
+      plain.push(p.ms);
+      modelBytes = m.bytes;
+      plainBytes = p.bytes;
+    }
+    time = { modelMs: Math.min(...model), plainMs: Math.min(...plain), modelBytes, plainBytes };
+    modelMemory = child<MemoryResult>(script, 'memory-model');
+    plainMemory = child<MemoryResult>(script, 'memory-plain');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  const ratio = model.medianMs / plain.medianMs;
-  print(`config: ${RUNNERS} [[runners]], validate+render: ${model.medianMs.toFixed(1)} ms (median of ${RUNS}), ${model.bytes} bytes`);
-  print(`config: validate+render peak memory (maxRSS of a process doing it once): ${model.maxRssMb.toFixed(1)} MB (target < 200 MB; ${model.baseRssMb.toFixed(1)} MB of it before the work)`);
-  print(`config: smol-toml stringify of the same data: ${plain.medianMs.toFixed(1)} ms, ${plain.bytes} bytes`);
-  print(`config: smol-toml stringify peak memory (maxRSS of a process doing it once): ${plain.maxRssMb.toFixed(1)} MB (${plain.baseRssMb.toFixed(1)} MB of it before the work)`);
-  print(`config: time ratio model / stringify: ${ratio.toFixed(2)}x (target <= 3x)`);
-  return { model, plain, ratio };
+  const ratio = time.modelMs / time.plainMs;
+  print(`config: ${RUNNERS} [[runners]], validate+render: ${time.modelMs.toFixed(1)} ms (best of ${ROUNDS} process medians of ${RUNS} runs), ${time.modelBytes} bytes`);
+  print(`config: validate+render peak memory (maxRSS of a process doing it once): ${modelMemory.maxRssMb.toFixed(1)} MB (target < 200 MB; ${modelMemory.baseRssMb.toFixed(1)} MB of it before the work)`);
+  print(`config: smol-toml stringify of the same data: ${time.plainMs.toFixed(1)} ms (best of ${ROUNDS} process medians of ${RUNS} runs), ${time.plainBytes} bytes`);
+  print(`config: smol-toml stringify peak memory (maxRSS of a process doing it once): ${plainMemory.maxRssMb.toFixed(1)} MB (${plainMemory.baseRssMb.toFixed(1)} MB of it before the work)`);
+  print(`config: time ratio validate+render / stringify: ${ratio.toFixed(2)}x (target <= 3x)`);
+  return { time, modelMemory, plainMemory, ratio };
 }
 
 if (require.main === module) {
   const i = process.argv.indexOf('--case');
   if (i >= 0) {
-    process.stdout.write(`${JSON.stringify(runCase(process.argv[i + 1]))}\n`);
+    const name = process.argv[i + 1];
+    const result = name.startsWith('time-')
+      ? timeCase(name === 'time-plain' ? 'plain' : 'model')
+      : memoryCase(name === 'memory-plain' ? 'plain' : 'model');
+    process.stdout.write(`${JSON.stringify(result)}\n`);
   } else {
     runConfigBench();
   }

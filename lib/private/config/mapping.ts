@@ -74,6 +74,11 @@ class PropsMapper {
         this.unknownProp(prop, value, sec, path);
         continue;
       }
+      const t = typeof value;
+      if (t === 'string' || t === 'number' || t === 'boolean' || t === 'bigint') {
+        out[spec.key] = value; // scalars: as given (the validator checks their type)
+        continue;
+      }
       const mapped = this.value(value, spec, path, prop);
       if (mapped !== undefined) out[spec.key] = mapped;
     }
