@@ -139,20 +139,20 @@ describe('stand-in gitlab-runner run', () => {
     expect((await exited).code).toBe(0);
   });
 
-  test('SIGQUIT: stops requesting, waits for the running job, reports it successful, exits 0', async () => {
+  test('honours concurrent; SIGQUIT: stops requesting, waits for the running jobs, reports them successful, exits 0', async () => {
     writeConfig(2);
+    const [a, b, c] = [api.queueJob(3), api.queueJob(3), api.queueJob(3)];
     start();
-    const job = api.queueJob(3);
-    await waitFor(() => jobState(job) === 'running', 5000, 'job start');
+    await waitFor(() => jobState(a) === 'running' && jobState(b) === 'running', 5000, 'two jobs running');
+    await new Promise((r) => setTimeout(r, 1200)); // a poll or more later: still only `concurrent` jobs
+    expect(jobState(c)).toBe('queued');
     const quitAt = Date.now();
     child!.kill('SIGQUIT');
-    await new Promise((r) => setTimeout(r, 300));
-    const late = api.queueJob(1); // must not be picked up after SIGQUIT
     const { code, at } = await exited;
     expect(code).toBe(0);
-    expect(jobState(job)).toBe('success');
-    expect(at - quitAt).toBeGreaterThan(1500); // it waited for the job
-    expect(jobState(late)).toBe('queued');
+    expect([jobState(a), jobState(b)]).toEqual(['success', 'success']);
+    expect(at - quitAt).toBeGreaterThan(800); // it waited for the jobs
+    expect(jobState(c)).toBe('queued'); // never picked up after SIGQUIT
     expect(out).toContain('All workers stopped. Can exit now');
   });
 
