@@ -129,6 +129,10 @@ class Writer {
       }
       const spec = kind.section?.byKey.get(key);
       const keyText = formatKey(key);
+      if (typeof v === 'string' && !SLOW_PATH.test(v) && (spec ? spec.secret !== true && spec.type !== 'datetime' : !kind.raw || !RAW_SECRET_KEY.test(key))) {
+        parts.push(pad, keyText, ' = "', v, '"\n'); // the common case, without building "v"
+        continue;
+      }
       const text = this.value(v, spec, value, key, path, kind.raw, runnerIndex);
       if (pad.length + keyText.length + 3 + text.length > MAX_LINE && Array.isArray(v) && v.length > 1) {
         this.multiline(v, spec, key, path, pad, kind.raw, runnerIndex);
@@ -261,25 +265,46 @@ function orderedKeys(value: object, section: SectionIndex | undefined): string[]
   const keys = Object.keys(value);
   if (!section) return keys.length > 1 ? keys.sort(compareCodeUnits) : keys;
   if (keys.length < 2) return keys;
-  const signature = keys.join('\u0000');
   let cache = ORDER_CACHE.get(section);
   if (!cache) {
-    cache = new Map();
+    cache = { lastKeys: [], lastOrdered: [], bySignature: new Map() };
     ORDER_CACHE.set(section, cache);
   }
-  const hit = cache.get(signature);
-  if (hit) return hit;
-  const known: string[] = [];
-  const other: string[] = [];
-  for (const k of keys) (section.order.has(k) ? known : other).push(k);
-  known.sort((a, b) => section.order.get(a)! - section.order.get(b)!);
-  other.sort(compareCodeUnits);
-  const ordered = known.length === 0 ? other : other.length === 0 ? known : known.concat(other);
-  if (cache.size < 1000) cache.set(signature, ordered);
+  // Same key list as the previous table of this section (1,000 runners built alike)?
+  const last = cache.lastKeys;
+  if (last.length === keys.length) {
+    let same = true;
+    for (let i = 0; i < keys.length; i++) {
+      if (keys[i] !== last[i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return cache.lastOrdered;
+  }
+  const signature = keys.join('\u0000');
+  let ordered = cache.bySignature.get(signature);
+  if (!ordered) {
+    const known: string[] = [];
+    const other: string[] = [];
+    for (const k of keys) (section.order.has(k) ? known : other).push(k);
+    known.sort((a, b) => section.order.get(a)! - section.order.get(b)!);
+    other.sort(compareCodeUnits);
+    ordered = known.length === 0 ? other : other.length === 0 ? known : known.concat(other);
+    if (cache.bySignature.size < 1000) cache.bySignature.set(signature, ordered);
+  }
+  cache.lastKeys = keys;
+  cache.lastOrdered = ordered;
   return ordered;
 }
 
-const ORDER_CACHE = new WeakMap<SectionIndex, Map<string, string[]>>();
+interface OrderCache {
+  lastKeys: string[];
+  lastOrdered: string[];
+  readonly bySignature: Map<string, string[]>;
+}
+
+const ORDER_CACHE = new WeakMap<SectionIndex, OrderCache>();
 
 function compareCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
