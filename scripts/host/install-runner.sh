@@ -43,6 +43,16 @@ if [[ "$GLR_RUNNER_SOURCE" == preinstalled ]]; then
 fi
 glr_log "gitlab-runner ${have:-not installed} -> $want (source: $GLR_RUNNER_SOURCE)"
 
+# A unit that runs another binary (e.g. left by a package install) would keep running the old
+# version after this step: refuse before touching anything.
+unit="$GLR_SYSTEMD_DIR/$svc.service"
+if [[ "$GLR_RUNNER_SOURCE" == binary && -f "$unit" ]]; then
+  exec_bin="$(sed -n 's/^ExecStart=[-@+!]*"\{0,1\}\([^" ]*\).*/\1/p' "$unit" | head -n1)"
+  if [[ -n "$exec_bin" && "$(readlink -f "$exec_bin")" != "$(readlink -f "$GLR_BIN_DIR/gitlab-runner")" ]]; then
+    glr_die "$unit runs $exec_bin, not $GLR_BIN_DIR/gitlab-runner (the binary this step installs). Fix: uninstall the gitlab-runner package (or remove the unit), or use the 'repository' source."
+  fi
+fi
+
 # apt/yum version string of a release: 19.3.0 -> 19.3.0-1
 pkg_version="$want-1"
 helper_images_split() { # gitlab-runner-helper-images is a separate package since 17.7
@@ -131,7 +141,7 @@ install_binary() {
     glr_log "creating user $GLR_SERVICE_USER (home $GLR_WORKING_DIR)"
     useradd --comment 'GitLab Runner' --create-home --home-dir "$GLR_WORKING_DIR" --shell /bin/bash "$GLR_SERVICE_USER"
   fi
-  if [[ ! -e "$GLR_SYSTEMD_DIR/$svc.service" ]]; then
+  if [[ ! -e "$unit" ]]; then
     glr_log "installing the $svc systemd unit (not started)"
     "$GLR_BIN_DIR/gitlab-runner" install --user "$GLR_SERVICE_USER" --working-directory "$GLR_WORKING_DIR" \
       --config "$GLR_CONFIG_PATH" --service "$svc"

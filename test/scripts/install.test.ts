@@ -193,6 +193,16 @@ describe('install-runner (binary source)', () => {
     expect(execFileSync(path.join(root.env.GLR_BIN_DIR!, 'gitlab-runner'), ['--version']).toString()).toMatch(/^Version:\s+19\.2\.0$/m);
   });
 
+  test('a unit that runs another gitlab-runner (a package install) is refused before anything changes', async () => {
+    fs.writeFileSync(path.join(root.env.GLR_SYSTEMD_DIR!, 'gitlab-runner.service'), '[Service]\nExecStart=/usr/bin/gitlab-runner "run" "--working-directory" "/home/gitlab-runner"\n');
+    root.setActive('gitlab-runner', true);
+    const r = await runStep('install-runner', root.env, runnerEnv('19.3.0'));
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain(`gitlab-runner.service runs /usr/bin/gitlab-runner, not ${root.env.GLR_BIN_DIR}/gitlab-runner (the binary this step installs). Fix:`);
+    expect(root.systemctlCalls().filter((c) => !c.startsWith('is-'))).toEqual([]);
+    expect(fs.existsSync(path.join(root.env.GLR_BIN_DIR!, 'gitlab-runner'))).toBe(false);
+  });
+
   test('preinstalled with another version fails with the fix; as the construct builds it (header + lib + body)', async () => {
     expect((await runStep('install-runner', root.env, runnerEnv('19.2.0'))).code).toBe(0);
     const r = await runBuiltStep('install-runner', root, { GLR_RUNNER_VERSION: '19.3.0', GLR_RUNNER_SOURCE: 'preinstalled', GLR_SERVICE_NAME: 'gitlab-runner' });
