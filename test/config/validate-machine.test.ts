@@ -156,4 +156,11 @@ describe('docker+machine and executor requirements (F07)', () => {
       'warning: runners[0].machine.MachineName: makes machine names of about 68 characters (the runner adds "runner-<token prefix>-" and a 19-character id); host names longer than 63 characters are rejected by some drivers (e.g. google) and by DNS. Fix: shorten MachineName to 29 characters or less.',
     ]);
   });
+
+  test('GIVEN required keys set to "" WHEN validated THEN they count as missing', () => {
+    expect([lint({ after: '[[runners.docker.services]]\nname = ""' }), lint({ executor: '"custom"', machine: null, docker: null, after: '[runners.custom]\nrun_exec = ""' })].flat()).toEqual([
+      'error: runners[0].docker.services[0].name: got "", but [[runners.docker.services]] needs name (the service image, e.g. "postgres:16"). Fix: set name.',
+      'error: runners[0].custom.run_exec: got "", but [runners.custom] needs run_exec (the executable that runs each job stage). Fix: set run_exec.',
+    ]);
+  });
 });

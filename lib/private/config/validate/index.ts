@@ -72,13 +72,18 @@ const REQUIRED_HINTS: Readonly<Record<string, string>> = {
 
 const REQUIRED = new Map(SECTIONS.map((s) => [s.name, s.keys.filter((k) => k.required)]));
 
+/** Required keys whose empty value has its own, more specific message (urls.ts, tokens.ts, enums.ts). */
+const EMPTY_CHECKED_ELSEWHERE = new Set(['runners/url', 'runners/token', 'runners/executor']);
+
 function checkRequired(visit: Visit, ctx: Ctx): void {
   for (const spec of REQUIRED.get(visit.section.name) ?? []) {
-    if (has(visit.table, spec.key)) continue;
-    const hint = REQUIRED_HINTS[`${visit.section.name}/${spec.key}`] ?? spec.doc;
+    const id = `${visit.section.name}/${spec.key}`;
+    const present = has(visit.table, spec.key);
+    if (present && (visit.table[spec.key] !== '' || EMPTY_CHECKED_ELSEWHERE.has(id))) continue;
+    const hint = REQUIRED_HINTS[id] ?? spec.doc;
     ctx.error(
       joinPath(visit.path, spec.key),
-      `got nothing, but ${sectionHeader(visit.section.name)} needs ${spec.key} (${hint}). Fix: set ${spec.key}.`,
+      `got ${present ? '""' : 'nothing'}, but ${sectionHeader(visit.section.name)} needs ${spec.key} (${hint}). Fix: set ${spec.key}.`,
     );
   }
 }
