@@ -10,3 +10,4 @@ export * from './runner-token';
 export * from './runner-manager';
 export * from './config/props.generated';
 export * from './config/runner-config';
+export * from './support-services';

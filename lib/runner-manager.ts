@@ -20,6 +20,7 @@ import { planManager, ManagerPlan, PlannedStep } from './private/steps/manager-p
 import { RunnerInstallSource } from './runner-install-source';
 import { RunnerToken } from './runner-token';
 import { StepEngine } from './step-engine';
+import { CacheServerProps, RegistryMirrorProps } from './support-services';
 
 /** One `[[runners]]` entry managed on the bastion. */
 export interface ManagedRunnerProps {
@@ -88,6 +89,16 @@ export interface GitlabRunnerManagerProps {
   readonly redactedConfigFile?: string | false;
   /** How many machines teardown removes in parallel. @default 4 */
   readonly teardownConcurrency?: number;
+  /**
+   * A pull-through registry mirror on the bastion, added to every docker+machine runner's
+   * MachineOptions. @default - none
+   */
+  readonly registryMirror?: RegistryMirrorProps;
+  /**
+   * A MinIO S3 cache server on the bastion; runners without a `cache` section use it.
+   * @default - none
+   */
+  readonly cacheServer?: CacheServerProps;
 }
 
 const VERSION = /^\d+\.\d+\.\d+$/;
@@ -150,6 +161,8 @@ export class GitlabRunnerManager extends Construct {
       hostIdentity: `${this.bastion.user}@${this.bastion.host}:${this.bastion.port}`,
       uploadUser: this.bastion.user,
       scriptBundleRef: scriptBundleRef(this),
+      registryMirror: props.registryMirror,
+      cacheServer: props.cacheServer,
     });
     this.config = plan.config;
     this.redactedConfig = plan.redactedConfig;

@@ -10,6 +10,7 @@ import { Diagnostic, GitlabRunnerError } from '../../errors';
 import { MachineBootstrap } from '../../machine-bootstrap';
 import { RunnerInstallSource } from '../../runner-install-source';
 import { RunnerToken } from '../../runner-token';
+import { CacheServerProps, checkPortNumber, checkSupportAddress, RegistryMirrorProps } from '../../support-services';
 import { deployTimePlaceholder, fingerprint, isUnresolved } from '../framework';
 import { buildScriptBundle, buildStepScript, HOST_SCRIPTS_PATH } from '../scripts/step-script';
 import { sha256Hex, stableJson } from './hash';
@@ -61,6 +62,8 @@ export interface ManagerPlanInput {
    * prepare step runs to install them. @default the bundle text itself
    */
   readonly scriptBundleRef?: string;
+  readonly registryMirror?: RegistryMirrorProps;
+  readonly cacheServer?: CacheServerProps;
 }
 
 export interface ManagerPlan {
@@ -78,6 +81,19 @@ const RUNNER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
 
 export function planManager(input: ManagerPlanInput): ManagerPlan {
   const errors: Diagnostic[] = [];
+  if (input.registryMirror) {
+    checkSupportAddress(input.registryMirror.address, 'registryMirror.address');
+    checkPortNumber(input.registryMirror.port, 'registryMirror.port');
+  }
+  if (input.cacheServer) {
+    checkSupportAddress(input.cacheServer.address, 'cacheServer.address');
+    checkPortNumber(input.cacheServer.port, 'cacheServer.port');
+    for (const key of ['accessKey', 'secretKey'] as const) {
+      if (!isUnresolved(input.cacheServer[key])) {
+        throw GitlabRunnerError.at(`cacheServer.${key}`, 'got a literal secret, expected a sensitive Terraform variable or reference: a literal would be written into cdktf.out and state. Fix: new TerraformVariable(this, "cache_secret_key", { type: "string", sensitive: true }).stringValue.');
+      }
+    }
+  }
   const names = new Map<number, string>();
   const runnerEntries: RunnerProps[] = input.runners.map((r, i) => {
     const path = `runners[${i}]`;
@@ -100,7 +116,8 @@ export function planManager(input: ManagerPlanInput): ManagerPlan {
     if (r.token.kind === 'authentication' && !isUnresolved(r.token.value) && typeof r.token.value === 'string' && !/\s/.test(r.token.value)) {
       errors.push({ level: 'error', path: `${path}.token`, message: 'got a literal token, expected a sensitive Terraform variable or reference: a literal would be written into cdktf.out and state. Fix: new TerraformVariable(this, "runner_token", { type: "string", sensitive: true }).stringValue.' });
     }
-    return { ...config, machine: withMachineName(config, input.machineNamePrefix, path, errors), token };
+    const machine = withMirror(withMachineName(config, input.machineNamePrefix, path, errors), config, input.registryMirror, path, errors);
+    return { ...config, machine, cache: config.cache ?? cacheFor(input.cacheServer), token };
   });
 
   const config = new RunnerConfig({ ...input.global, runners: runnerEntries } as RunnerConfigProps);
@@ -132,6 +149,18 @@ export function planManager(input: ManagerPlanInput): ManagerPlan {
     GLR_UPLOAD_USER: input.uploadUser ?? 'root',
   }, [], { scripts_sha256: sha256Hex(bundle) }, undefined, undefined, input.scriptBundleRef ?? bundle);
   b.add('docker', 'install Docker', 'install-docker', { ...common, GLR_DOCKER_SOURCE: input.docker.mode }, ['prepare']);
+  const supportSteps: string[] = [];
+  if (input.registryMirror) {
+    const m = input.registryMirror;
+    b.add('registry-mirror', `pull-through registry mirror on ${m.address}:${m.port ?? 6000} (engine-registry-mirror in MachineOptions)`, 'install-registry-mirror', {
+      ...common,
+      GLR_MIRROR_PORT: String(m.port ?? 6000),
+      GLR_MIRROR_REMOTE_URL: m.remoteUrl ?? 'https://registry-1.docker.io',
+      GLR_MIRROR_IMAGE: m.image ?? 'registry:2',
+      GLR_MIRROR_BIND_ADDRESS: m.bindToAddress === false ? '' : m.address,
+    }, ['docker']);
+    supportSteps.push('registry-mirror');
+  }
   const service = {
     GLR_SERVICE_NAME: input.serviceName,
     GLR_SERVICE_USER: input.serviceUser,
@@ -207,6 +236,20 @@ export function planManager(input: ManagerPlanInput): ManagerPlan {
     const isLegacyToken = ref.key === 'token' && ref.runnerIndex !== undefined && input.runners[ref.runnerIndex].token.kind === 'registration';
     if (!isLegacyToken) addSecret(secretName(ref), ref.value, ref.key === 'token' ? 'token' : 'generic', ref.path);
   }
+  if (input.cacheServer) {
+    const c = input.cacheServer;
+    const secrets = [addSecret('cache-access-key', c.accessKey, 'generic', 'cacheServer.accessKey'), addSecret('cache-secret-key', c.secretKey, 'generic', 'cacheServer.secretKey')];
+    b.add('cache-server', `MinIO S3 cache on ${c.address}:${c.port ?? 9005}, bucket ${c.bucket ?? 'runner'}`, 'install-cache-server', {
+      ...common,
+      GLR_CACHE_PORT: String(c.port ?? 9005),
+      GLR_CACHE_BUCKET: c.bucket ?? 'runner',
+      GLR_CACHE_IMAGE: c.image ?? 'minio/minio:latest',
+      GLR_CACHE_BIND_ADDRESS: c.bindToAddress === false ? '' : c.address,
+      GLR_CACHE_ACCESS_KEY_SECRET: 'cache-access-key',
+      GLR_CACHE_SECRET_KEY_SECRET: 'cache-secret-key',
+    }, ['docker', ...secrets], {}, undefined, secrets);
+    supportSteps.push('cache-server');
+  }
   const registerSteps: string[] = [];
   let longest: number | undefined;
   input.runners.forEach((r, i) => {
@@ -236,7 +279,7 @@ export function planManager(input: ManagerPlanInput): ManagerPlan {
     GLR_CONFIG_PATH: input.configPath,
     GLR_RESTART_HASH: restartHash,
     GLR_SERVICE_NAME: input.serviceName,
-  }, [...beforeConfig, ...secretSteps, ...registerSteps], { config: template }, { content: template, destination: templatePath }, [...secretSteps, ...registerSteps]);
+  }, [...beforeConfig, ...supportSteps, ...secretSteps, ...registerSteps], { config: template }, { content: template, destination: templatePath }, [...secretSteps, ...registerSteps]);
   b.add('service', `enable and start ${input.serviceName} (only now that config.toml is final)`, 'enable-service', {
     ...common,
     GLR_SERVICE_NAME: input.serviceName,
@@ -283,6 +326,29 @@ function restartSensitive(config: RunnerConfig): unknown {
       const { policy: _policy, ...rest } = r.autoscaler;
       return rest;
     }),
+  };
+}
+
+/** Adds engine-registry-mirror to a docker+machine runner's MachineOptions (a clash is an error). */
+function withMirror(machine: RunnerProps['machine'], config: RunnerProps, mirror: RegistryMirrorProps | undefined, path: string, errors: Diagnostic[]): RunnerProps['machine'] {
+  if (!mirror || config.executor !== 'docker+machine') return machine;
+  const option = `engine-registry-mirror=http://${mirror.address}:${mirror.port ?? 6000}`;
+  const options = machine?.machineOptions ?? [];
+  const clash = options.findIndex((o) => typeof o === 'string' && o.startsWith('engine-registry-mirror='));
+  if (clash >= 0) {
+    errors.push({ level: 'error', path: `${path}.config.machine.machineOptions[${clash}]`, message: `got ${JSON.stringify(options[clash])} while registryMirror also sets "${option}"; one of them would be lost. Fix: remove this option (registryMirror adds it) or remove registryMirror.` });
+    return machine;
+  }
+  return { ...machine, machineOptions: [...options, option] };
+}
+
+/** The cache section of runners without one, when the manager runs a cache server. */
+function cacheFor(server: CacheServerProps | undefined): RunnerProps['cache'] {
+  if (!server) return undefined;
+  return {
+    type: 's3',
+    shared: true,
+    s3: { serverAddress: `${server.address}:${server.port ?? 9005}`, accessKey: server.accessKey, secretKey: server.secretKey, bucketName: server.bucket ?? 'runner', insecure: true },
   };
 }
 
