@@ -73,6 +73,26 @@ describe('install-docker-machine', () => {
     expect(r.stderr).toMatch(/failed \(attempt 1\/2\), retrying in 1s/);
   });
 
+  test('a URL that keeps failing: one clear line naming it after the retries; nothing installed', async () => {
+    const url = `${server.url}/nope/docker-machine-Linux-x86_64`;
+    const r = await runStep('install-docker-machine', root.env, { ...dmEnv(), GLR_DM_URL: url });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain(`install-docker-machine: error: download of ${url} failed after 2 attempts`);
+    expect(fs.readdirSync(root.env.GLR_BIN_DIR!)).toEqual([]);
+  });
+
+  test('without a version, the installed file\'s sha256 decides whether to download', async () => {
+    const env = { ...dmEnv(), GLR_DM_VERSION: '' };
+    expect((await runStep('install-docker-machine', root.env, env)).code).toBe(0);
+    const before = server.requests.length;
+    const again = await runStep('install-docker-machine', root.env, env);
+    expect(again.stdout).toContain(`docker-machine with sha256 ${env.GLR_DM_SHA256} already installed, nothing to do`);
+    expect(server.requests.length).toBe(before);
+    fs.appendFileSync(path.join(root.env.GLR_BIN_DIR!, 'docker-machine'), '# tampered\n');
+    expect((await runStep('install-docker-machine', root.env, env)).stdout).toContain('downloading docker-machine');
+    expect(sha256File(path.join(root.env.GLR_BIN_DIR!, 'docker-machine'))).toBe(env.GLR_DM_SHA256);
+  });
+
   test('no sha256 without the explicit opt-out is an error; the opt-out prints a loud WARNING', async () => {
     const noSha = await runStep('install-docker-machine', root.env, { ...dmEnv(), GLR_DM_SHA256: '' });
     expect(noSha.code).not.toBe(0);
