@@ -4,13 +4,15 @@
  * complete.
  */
 import type { TomlValue } from '../schema-types';
-import { childTable, Ctx, has, isUnresolved, joinPath, show, strValue, Visit } from './context';
+import { childTable, Ctx, has, isUnresolved, joinPath, keySpec, show, strValue, Visit } from './context';
 import type { RuleSet } from './rule-types';
 import { hostPortProblem } from './urls';
 
-const TYPES = ['s3', 'gcs', 'azure'] as const;
+type CacheType = 's3' | 'gcs' | 'azure';
+/** The cache types, from the schema's enum of [runners.cache] Type (each names its sub-table). */
+const TYPES = (keySpec('runners.cache', 'Type')?.enum ?? []) as readonly CacheType[];
 /** Keys each cache backend needs. */
-const NEEDS: Readonly<Record<(typeof TYPES)[number], readonly string[]>> = {
+const NEEDS: Readonly<Record<CacheType, readonly string[]>> = {
   s3: ['BucketName'],
   gcs: ['BucketName'],
   azure: ['ContainerName'],
@@ -32,7 +34,7 @@ function checkCacheSection(visit: Visit, ctx: Ctx): void {
     return;
   }
   if (!(TYPES as readonly string[]).includes(type)) return; // enum error already reported
-  const t = type as (typeof TYPES)[number];
+  const t = type as CacheType;
   const section = childTable(cache, t);
   if (!has(cache, t)) {
     ctx.error(

@@ -3,12 +3,12 @@
  * elements share another key's enum (allowed_pull_policies).
  */
 import type { KeySpec, TomlValue } from '../schema-types';
-import { Ctx, indexPath, isUnresolved, show } from './context';
+import { Ctx, indexPath, isUnresolved, keySpec, show } from './context';
 import { caseInsensitiveMatch, closest } from './suggest';
 
-/** Keys without a schema enum whose values are enumerated. `section/key` -> values. */
+/** Keys without a schema enum whose values share another key's enum. `section/key` -> values. */
 export const EXTRA_ENUMS: Readonly<Record<string, readonly string[]>> = {
-  'runners.docker/allowed_pull_policies': ['always', 'if-not-present', 'never'],
+  'runners.docker/allowed_pull_policies': keySpec('runners.docker', 'pull_policy')?.enum ?? [],
 };
 
 const EXTRA_KEYS = new Set(Object.keys(EXTRA_ENUMS).map((id) => id.split('/')[1]));
