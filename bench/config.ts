@@ -13,12 +13,11 @@
  * Target: model time <= 3x plain stringify, peak memory < 200 MB.
  */
 import { spawnSync } from 'child_process';
-import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { stringify } from 'smol-toml';
 import type { RunnerConfigProps, RunnerProps } from '../lib/config/props.generated';
 import { RunnerConfig } from '../lib/config/runner-config';
+import { benchChildEnv, transpileForBench } from './transpile';
 
 export const RUNNERS = 1000;
 const WARMUP = 3;
@@ -148,37 +147,8 @@ function memoryCase(name: 'model' | 'plain'): MemoryResult {
   return { maxRssMb: process.resourceUsage().maxRSS / 1024, baseRssMb };
 }
 
-/** Transpiles lib/ and bench/ to JavaScript in a temporary folder; returns the bench script there. */
-function transpile(): { dir: string; script: string } {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const ts = require('typescript') as typeof import('typescript');
-  const root = path.resolve(__dirname, '..');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdktf-glr-bench-'));
-  const walk = (rel: string): void => {
-    for (const entry of fs.readdirSync(path.join(root, rel), { withFileTypes: true })) {
-      const child = path.join(rel, entry.name);
-      if (entry.isDirectory()) walk(child);
-      else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) {
-        const out = ts.transpileModule(fs.readFileSync(path.join(root, child), 'utf8'), {
-          compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
-          fileName: child,
-        });
-        const target = path.join(dir, child.replace(/\.ts$/, '.js'));
-        fs.mkdirSync(path.dirname(target), { recursive: true });
-        fs.writeFileSync(target, out.outputText);
-      }
-    }
-  };
-  walk('lib');
-  walk('bench');
-  return { dir, script: path.join(dir, 'bench', 'config.js') };
-}
-
 function child<T>(script: string, name: string): T {
-  const r = spawnSync(process.execPath, [script, '--case', name], {
-    encoding: 'utf8',
-    env: { ...process.env, NODE_PATH: path.resolve(__dirname, '..', 'node_modules') },
-  });
+  const r = spawnSync(process.execPath, [script, '--case', name], { encoding: 'utf8', env: benchChildEnv() });
   if (r.status !== 0) throw new Error(`bench case ${name} failed:\n${r.stderr.slice(0, 4000)}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as T;
 }
@@ -192,7 +162,8 @@ export interface ConfigBenchResult {
 
 /** Runs the cases and prints one line per figure; returns the figures. */
 export function runConfigBench(print: (line: string) => void = console.log): ConfigBenchResult {
-  const { dir, script } = transpile();
+  const { dir, cleanup } = transpileForBench();
+  const script = path.join(dir, 'bench', 'config.js');
   let time: TimeResult;
   let modelMemory: MemoryResult;
   let plainMemory: MemoryResult;
@@ -213,7 +184,7 @@ export function runConfigBench(print: (line: string) => void = console.log): Con
     modelMemory = child<MemoryResult>(script, 'memory-model');
     plainMemory = child<MemoryResult>(script, 'memory-plain');
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    cleanup();
   }
   const ratio = time.modelMs / time.plainMs;
   print(`config: ${RUNNERS} [[runners]], validate+render: ${time.modelMs.toFixed(1)} ms (best of ${ROUNDS} process medians of ${RUNS} runs), ${time.modelBytes} bytes`);
