@@ -329,6 +329,8 @@ export async function runScenarios(ctx: Context, scenario: ScenarioFn): Promise<
       const certTime = mtimeMs(host, `${MACHINE_STORAGE}/certs/cert.pem`) / 1000;
       c.that(certTime < firstStart[0], `certificates written ${(certTime - firstStart[0]).toFixed(1)} s AFTER the service first started: bootstrap must run before the first start (F01)`);
     }
+    const firstLoad = journal.find(([, m]) => /Configuration loaded/.test(m));
+    c.that(firstLoad !== undefined && /builds=2\b/.test(firstLoad[1]), `the runner's first configuration had ${firstLoad ? firstLoad[1].replace(/.*(builds=\d+).*/, '$1') : 'nothing'}, expected both runners (builds=2): it must start only with the final config.toml (F04)`);
     const starts = journal.filter(([, m]) => /Starting multi-runner/.test(m)).length;
     c.that(starts === 1, `the runner process started ${starts} times during the fresh deploy, expected 1 (enabled/started once, after the final config.toml: F04)`);
 
@@ -597,6 +599,20 @@ export async function runScenarios(ctx: Context, scenario: ScenarioFn): Promise<
     const invocations = host.exists(argvLog) ? host.read(argvLog).split('\n').filter(Boolean).length : 0;
     if (invocations > 0) findings.push(...findIn(host.read(argvLog), ctx.secrets, `a gitlab-runner command line (${argvLog})`));
     else c.note(`no gitlab-runner command line was recorded in ${argvLog}: only the 100 ms process samples checked argv`);
+    // Files on the host holding a secret: each must be readable by root only (F11). The patterns
+    // go to a 0600 file, so no secret reaches a command line of ours.
+    const patterns = '/root/.e2e-secret-patterns';
+    fs.writeFileSync(host.file(patterns), ctx.secrets.map((x) => x.value).join('\n') + '\n', { mode: 0o600 });
+    const holders = host
+      .sh(`grep -rlsF -f ${patterns} /etc /var /tmp /root /home /run /opt /usr/local 2>/dev/null | grep -v -e '^/var/log/journal/' -e '^${patterns}$' -e '^/var/log/e2e-gitlab-runner-argv.log$' | while read -r f; do stat -c '%a %U:%G %n' "$f"; done`, 120_000)
+      .stdout.split('\n')
+      .filter(Boolean);
+    fs.rmSync(host.file(patterns));
+    for (const line of holders) {
+      const [mode, owner] = line.split(' ');
+      c.that(/^[0-7]00$/.test(mode.padStart(3, '0')) && owner === 'root:root', `a file on the host holding a secret is readable by more than root: ${line}`);
+    }
+    c.note(`host files holding a secret: ${holders.join('; ') || 'none'}`);
     const unique = [...new Map(findings.map((f) => [`${f.secret}|${f.where}`, f])).values()];
     for (const f of unique) c.that(false, `${f.secret} found in ${f.where}`);
     row.target = `0 leaks: ${unique.length} (${ctx.secrets.length} secrets, ${ctx.sampler.samples} ps samples, ${invocations} gitlab-runner argv)`;
