@@ -106,3 +106,8 @@ describe('render({ secret })', () => {
     expect(out).toContain(`  token = "${ref}"\n`);
   });
 });
+
+test('GIVEN a global raw key named like a secret WHEN listed THEN it is a secret without a runner index', () => {
+  const config = new RunnerConfig({ rawToml: { sentry_token: 'PLACEHOLDER-GT' } });
+  expect(config.secrets()).toEqual([{ path: 'sentry_token', key: 'sentry_token', value: 'PLACEHOLDER-GT' }]);
+});

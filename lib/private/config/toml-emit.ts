@@ -55,7 +55,7 @@ const RAW_SECRET_KEY = /(token|password|passwd|secret|secret_?key|private_?key|a
 /** Writes the data tree as canonical TOML. Throws GitlabRunnerError for values TOML cannot hold. */
 export function emitToml(data: TomlTable, options: EmitOptions = {}): string {
   const w = new Writer(options);
-  w.table(data, { section: sectionIndex(''), raw: false }, '', 0, '', undefined);
+  w.table(data, sectionKind(''), '', 0, '', undefined);
   return w.finish();
 }
 
@@ -320,13 +320,20 @@ function isArrayOfTables(v: unknown): boolean {
   return true;
 }
 
+const SECTION_KIND = new Map<string, TableKind>();
+function sectionKind(name: string): TableKind {
+  let kind = SECTION_KIND.get(name);
+  if (!kind) {
+    const section = sectionIndex(name);
+    kind = section && !section.spec.freeForm ? { section, raw: true } : RAW;
+    SECTION_KIND.set(name, kind);
+  }
+  return kind;
+}
+
 function childKindOf(spec: KeySpec | undefined): TableKind {
   if (!spec) return RAW;
-  if ((spec.type === 'table' || spec.type === 'table[]') && spec.section) {
-    const section = sectionIndex(spec.section);
-    if (section && !section.spec.freeForm) return { section, raw: true };
-    return RAW;
-  }
+  if ((spec.type === 'table' || spec.type === 'table[]') && spec.section) return sectionKind(spec.section);
   if (spec.type.startsWith('map<')) return MAP;
   return RAW; // free
 }
