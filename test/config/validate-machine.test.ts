@@ -163,4 +163,12 @@ describe('docker+machine and executor requirements (F07)', () => {
       'error: runners[0].custom.run_exec: got "", but [runners.custom] needs run_exec (the executable that runs each job stage). Fix: set run_exec.',
     ]);
   });
+
+  test('GIVEN credentials in MachineOptions (F11) WHEN validated THEN each is a warning that does not echo the value', () => {
+    expect(lint({ machine: 'MachineOptions = ["amazonec2-access-key=AKIAPLACEHOLDER", "amazonec2-secret-key=PLACEHOLDER", "amazonec2-region=eu-central-1", "digitalocean-access-token=PLACEHOLDER", "amazonec2-keypair-name=ci"]' })).toEqual([
+      'warning: runners[0].machine.MachineOptions[0]: is "amazonec2-access-key=<redacted>", a credential on docker-machine\'s command line: the runner passes MachineOptions as arguments, so any user of the bastion can read it in the process list. Fix: give the bastion a cloud identity instead (e.g. an IAM instance profile), or set the driver\'s environment variable (e.g. AWS_SECRET_ACCESS_KEY) for the runner service.',
+      'warning: runners[0].machine.MachineOptions[1]: is "amazonec2-secret-key=<redacted>", a credential on docker-machine\'s command line: the runner passes MachineOptions as arguments, so any user of the bastion can read it in the process list. Fix: give the bastion a cloud identity instead (e.g. an IAM instance profile), or set the driver\'s environment variable (e.g. AWS_SECRET_ACCESS_KEY) for the runner service.',
+      'warning: runners[0].machine.MachineOptions[3]: is "digitalocean-access-token=<redacted>", a credential on docker-machine\'s command line: the runner passes MachineOptions as arguments, so any user of the bastion can read it in the process list. Fix: give the bastion a cloud identity instead (e.g. an IAM instance profile), or set the driver\'s environment variable (e.g. AWS_SECRET_ACCESS_KEY) for the runner service.',
+    ]);
+  });
 });
