@@ -464,3 +464,27 @@ describe('rendering checks', () => {
     );
   });
 });
+
+describe('F02: the whole file, rendered', () => {
+  const props = (image: string): RunnerConfigProps => ({
+    concurrent: 4,
+    logLevel: 'info',
+    runners: [
+      { ...(minimalRunner() as object), executor: 'docker', docker: { image, volumes: ['/cache'] } },
+      { ...(minimalRunner({ name: 'second' }) as object), executor: 'docker', docker: { image: 'busybox:1.36' } },
+    ],
+  });
+
+  test('GIVEN the same props twice WHEN rendered THEN byte-identical output', () => {
+    expect(new RunnerConfig(props('alpine:3.20')).render()).toBe(new RunnerConfig(props('alpine:3.20')).render());
+  });
+
+  test('GIVEN one docker image changed WHEN rendered THEN exactly one line changes and the global keys stay', () => {
+    const before = new RunnerConfig(props('alpine:3.20')).render().split('\n');
+    const after = new RunnerConfig(props('alpine:3.21')).render().split('\n');
+    expect(after.length).toBe(before.length);
+    const changed = after.map((line, i) => [before[i], line]).filter(([a, b]) => a !== b);
+    expect(changed).toEqual([['    image = "alpine:3.20"', '    image = "alpine:3.21"']]);
+    expect(after.slice(0, 2)).toEqual(['concurrent = 4', 'log_level = "info"']);
+  });
+});
