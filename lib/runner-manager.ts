@@ -16,6 +16,7 @@ import { MachineBootstrap } from './machine-bootstrap';
 import { isUnresolved } from './private/framework';
 import { ensureProviders, managerConnection, scriptBundleRef, teardownConnection, writeRedactedCopy } from './private/steps/wiring';
 import { createHostStep } from './private/steps/host-step';
+import { checkKnownProps } from './private/steps/known-props';
 import { planManager, ManagerPlan, PlannedStep } from './private/steps/manager-plan';
 import { RunnerInstallSource } from './runner-install-source';
 import { RunnerToken } from './runner-token';
@@ -103,6 +104,14 @@ export interface GitlabRunnerManagerProps {
 
 const VERSION = /^\d+\.\d+\.\d+$/;
 
+const MANAGER_PROPS = [
+  'bastion', 'runnerVersion', 'runnerSource', 'docker', 'dockerMachine', 'bootstrap', 'global', 'runners',
+  'stopTimeoutSeconds', 'longestJobSeconds', 'engine', 'machineNamePrefix', 'serviceName', 'serviceUser',
+  'workingDirectory', 'configPath', 'machineStoragePath', 'redactedConfigFile', 'teardownConcurrency',
+  'registryMirror', 'cacheServer',
+];
+const BASTION_PROPS = ['host', 'port', 'user', 'privateKey', 'hostKey', 'jumpHost', 'connectTimeout'];
+
 export class GitlabRunnerManager extends Construct {
   public readonly bastion: Bastion;
   public readonly engine: StepEngine;
@@ -122,6 +131,10 @@ export class GitlabRunnerManager extends Construct {
 
   constructor(scope: Construct, id: string, props: GitlabRunnerManagerProps) {
     super(scope, id);
+    checkKnownProps(props, MANAGER_PROPS, '');
+    if (props.bastion && !isBastion(props.bastion)) checkKnownProps(props.bastion, BASTION_PROPS, 'bastion');
+    if (props.dockerMachine) checkKnownProps(props.dockerMachine, ['version', 'url', 'sha256', 'insecureSkipChecksum', 'drivers'], 'dockerMachine');
+    (Array.isArray(props.runners) ? props.runners : []).forEach((r, i) => checkKnownProps(r, ['token', 'config'], `runners[${i}]`));
     this.engine = props.engine ?? StepEngine.nullResource();
     this.bastion = isBastion(props.bastion) ? props.bastion : new Bastion(this, 'bastion', props.bastion);
     this.runnerVersion = checkVersion(props.runnerVersion);

@@ -216,3 +216,18 @@ describe('text reaches the host byte for byte', () => {
     expect(steps.get('secret-runner-docker-token')!.body.provisioner[0].file.content).toBe('${var.runner_token}');
   });
 });
+
+describe('unknown props are never ignored', () => {
+  test.each([
+    [(p: any) => ({ ...p, runnerVerison: '19.3.0' }), 'runnerVerison: is not a property of the construct props; allowed: bastion, runnerVersion,', 'Fix: did you mean runnerVersion?'],
+    [(p: any) => ({ ...p, bastion: { ...p.bastion, prot: 2222 } }), 'bastion.prot: is not a property of bastion; allowed: host, port,', 'Fix: did you mean port?'],
+    [(p: any) => ({ ...p, runners: [{ ...p.runners[0], tokne: 'x' }] }), 'runners[0].tokne: is not a property of runners[0]; allowed: token, config.', 'Fix: did you mean token?'],
+  ])('%#', (edit, start, fix) => {
+    const run = () => {
+      const s = newStack();
+      return new GitlabRunnerManager(s.stack, 'ci', edit(managerProps(s.token)));
+    };
+    expect(run).toThrow(start);
+    expect(run).toThrow(fix);
+  });
+});
