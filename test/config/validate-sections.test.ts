@@ -77,9 +77,9 @@ describe('[runners.docker], labels, feature flags, environment', () => {
 
   test('GIVEN global and runner labels that break the runner patterns WHEN validated THEN each is an error', () => {
     expect(lint({ global: '[labels]\nteam = "ci"\nx = "bad value"', after: '[runners.labels]\n"env" = "prod"\n"bad key!" = "v"' })).toEqual([
-      'error: labels.x: label name "x" does not match ^[a-zA-Z0-9_][a-zA-Z0-9._-]{2,64}$ (3 to 65 characters: letters, digits, _ . -); the runner refuses to start. Fix: rename the label.',
+      'error: labels.x: got the label name "x", expected 3 to 65 characters of letters, digits, _ . - starting with a letter, digit or _ (^[a-zA-Z0-9_][a-zA-Z0-9._-]{2,64}$); the runner refuses to start. Fix: rename the label.',
       'error: labels.x: got "bad value", expected 1 to 256 characters of letters, digits, _ . - (^[a-zA-Z0-9._-]{1,256}$); the runner refuses to start. Fix: change the label value.',
-      'error: runners[0].labels."bad key!": label name "bad key!" does not match ^[a-zA-Z0-9_][a-zA-Z0-9._-]{2,64}$ (3 to 65 characters: letters, digits, _ . -); the runner refuses to start. Fix: rename the label.',
+      'error: runners[0].labels."bad key!": got the label name "bad key!", expected 3 to 65 characters of letters, digits, _ . - starting with a letter, digit or _ (^[a-zA-Z0-9_][a-zA-Z0-9._-]{2,64}$); the runner refuses to start. Fix: rename the label.',
     ]);
   });
 

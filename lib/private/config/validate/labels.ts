@@ -15,7 +15,10 @@ function checkLabels(value: TomlValue, path: string, _visit: Visit, ctx: Ctx): v
   for (const [key, v] of Object.entries(value)) {
     const at = joinPath(path, key);
     if (!LABEL_KEY.test(key)) {
-      ctx.error(at, `label name ${JSON.stringify(key)} does not match ^[a-zA-Z0-9_][a-zA-Z0-9._-]{2,64}$ (3 to 65 characters: letters, digits, _ . -); the runner refuses to start. Fix: rename the label.`);
+      ctx.error(
+        at,
+        `got the label name ${JSON.stringify(key)}, expected 3 to 65 characters of letters, digits, _ . - starting with a letter, digit or _ (^[a-zA-Z0-9_][a-zA-Z0-9._-]{2,64}$); the runner refuses to start. Fix: rename the label.`,
+      );
     }
     const text = strValue(v);
     if (text !== undefined && !LABEL_VALUE.test(text)) {
