@@ -60,7 +60,9 @@ export class RunnerConfig {
   static fromToml(text: string, options: FromTomlOptions = {}): RunnerConfig {
     let data: TomlTable;
     try {
-      data = parse(text, { integersAsBigInt: true, unsafeKeyBehaviour: 'throw' }) as TomlTable;
+      // A leading byte order mark is skipped, as the runner's TOML decoder does.
+      const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+      data = parse(body, { integersAsBigInt: true, unsafeKeyBehaviour: 'throw' }) as TomlTable;
     } catch (e) {
       if (e instanceof TomlError) {
         const reason = e.message.split('\n')[0].replace(/^Invalid TOML document: /, '');

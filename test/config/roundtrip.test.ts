@@ -132,6 +132,11 @@ describe('import of a hand-written config.toml', () => {
     expect(d.message).toMatch(/^invalid TOML: .+\. Fix: correct the TOML syntax at line 3, column 12\.$/);
   });
 
+  test('GIVEN CRLF line endings and a byte order mark WHEN imported THEN the same data as LF', () => {
+    const crlf = `\ufeff${FIXTURE.replace(/\n/g, '\r\n')}`;
+    expect(RunnerConfig.fromToml(crlf).render()).toBe(RunnerConfig.fromToml(FIXTURE).render());
+  });
+
   test('GIVEN a duplicate key WHEN imported THEN it is a parse error (TOML forbids it)', () => {
     expect(() => RunnerConfig.fromToml('concurrent = 1\nconcurrent = 2\n')).toThrow(/^config\.toml:2:\d+: invalid TOML/);
   });
