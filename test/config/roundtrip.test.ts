@@ -133,8 +133,11 @@ describe('import of a hand-written config.toml', () => {
   });
 
   test('GIVEN CRLF line endings and a byte order mark WHEN imported THEN the same data as LF', () => {
-    const crlf = `\ufeff${FIXTURE.replace(/\n/g, '\r\n')}`;
-    expect(RunnerConfig.fromToml(crlf).render()).toBe(RunnerConfig.fromToml(FIXTURE).render());
+    // (the fixture's ''' multi-line string would keep its CRLF, as TOML says, so it is left out)
+    const lf = FIXTURE.replace(/  pre_get_sources_script = '''[\s\S]*?'''\n/, '');
+    const crlf = `\ufeff${lf.replace(/\n/g, '\r\n')}`;
+    expect(RunnerConfig.fromToml(crlf).render()).toBe(RunnerConfig.fromToml(lf).render());
+    expect(RunnerConfig.fromToml(lf).render()).not.toContain('pre_get_sources_script');
   });
 
   test('GIVEN a duplicate key WHEN imported THEN it is a parse error (TOML forbids it)', () => {
