@@ -94,4 +94,14 @@ describe('[runners.cache]', () => {
       'error: runners[0].cache.azure.AccountKey: got nothing, but AccountName is set; AccountName and AccountKey only work together. Fix: set AccountKey, or remove AccountName.',
     ]);
   });
+
+  test('GIVEN the empty backend tables gitlab-runner register writes WHEN validated THEN they are not reported', () => {
+    expect([lint({ after: '[runners.cache]\nMaxUploadedArchiveSize = 0\n[runners.cache.s3]\n[runners.cache.gcs]\n[runners.cache.azure]' }), lint({ after: '[runners.cache]\nType = "s3"\n[runners.cache.s3]\nBucketName = "b"\n[runners.cache.gcs]\n[runners.cache.azure]' })].flat()).toEqual([]);
+  });
+
+  test('GIVEN Type = "s3" with an empty [runners.cache.s3] WHEN validated THEN BucketName is required', () => {
+    expect(lint({ after: '[runners.cache]\nType = "s3"\n[runners.cache.s3]' })).toEqual([
+      'error: runners[0].cache.s3.BucketName: got nothing, but the s3 cache needs BucketName. Fix: set BucketName in [runners.cache.s3].',
+    ]);
+  });
 });

@@ -85,7 +85,7 @@ export const EXAMPLES: readonly Example[] = [
   { file: 'machine.ts', rule: 'MaxBuilds meaningless with IdleCount = 0 and IdleTime = 0 (F07)', shown: '[runners.machine] IdleCount = 0; IdleTime = 0; MaxBuilds = 10', parts: { machine: 'IdleCount = 0\nIdleTime = 0\nMaxBuilds = 10' } },
   { file: 'machine.ts', rule: 'IdleScaleFactor with IdleCount = 0', shown: '[runners.machine] IdleCount = 0; IdleScaleFactor = 1.5', parts: { machine: 'IdleCount = 0\nIdleScaleFactor = 1.5' } },
   { file: 'machine.ts', rule: 'IdleCountMin above IdleCount', shown: '[runners.machine] IdleCount = 2; IdleScaleFactor = 0.5; IdleCountMin = 5', parts: { machine: 'IdleCount = 2\nIdleScaleFactor = 0.5\nIdleCountMin = 5' } },
-  { file: 'machine.ts', rule: 'IdleCountMin without IdleScaleFactor', shown: '[runners.machine] IdleCount = 2; IdleCountMin = 1', parts: { machine: 'IdleCount = 2\nIdleCountMin = 1' } },
+  { file: 'machine.ts', rule: 'IdleCountMin without IdleScaleFactor', shown: '[runners.machine] IdleCount = 4; IdleCountMin = 2', parts: { machine: 'IdleCount = 4\nIdleCountMin = 2' } },
   { file: 'machine.ts', rule: 'IdleCount above limit', shown: 'limit = 3; [runners.machine] IdleCount = 5', parts: { runner: 'limit = 3', machine: 'IdleCount = 5' } },
   { file: 'machine.ts', rule: 'Autoscaling entry without Periods', shown: '[[runners.machine.autoscaling]] IdleCount = 1', parts: { after: '[[runners.machine.autoscaling]]\nIdleCount = 1\nTimezone = "UTC"' } },
   // cron.ts

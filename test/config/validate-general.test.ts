@@ -68,6 +68,63 @@ scale_factor = 0.5
     expect(lintToml(text)).toEqual([]);
   });
 
+  test('GIVEN a config.toml as gitlab-runner register writes it WHEN validated THEN only real problems are reported (empty cache tables, zero values)', () => {
+    const text = `concurrent = 4
+check_interval = 0
+connection_max_age = "15m0s"
+shutdown_timeout = 0
+
+[session_server]
+  session_timeout = 1800
+
+[[runners]]
+  name = "ci-autoscaler"
+  limit = 5
+  url = "https://gitlab.example.com"
+  id = 5
+  token = "glrt-PLACEHOLDER"
+  token_obtained_at = 2025-06-17T13:05:47Z
+  token_expires_at = 0001-01-01T00:00:00Z
+  executor = "docker-autoscaler"
+  environment = ["DOCKER_AUTH_CONFIG={\\"auths\\":{}}"]
+  [runners.cache]
+    MaxUploadedArchiveSize = 0
+    [runners.cache.s3]
+    [runners.cache.gcs]
+    [runners.cache.azure]
+  [runners.docker]
+    tls_verify = false
+    image = "alpine:latest"
+    privileged = false
+    disable_entrypoint_overwrite = false
+    oom_kill_disable = false
+    disable_cache = false
+    volumes = ["/cache"]
+    shm_size = 0
+    network_mtu = 0
+  [runners.autoscaler]
+    capacity_per_instance = 1
+    max_use_count = 1
+    max_instances = 5
+    plugin = "aws"
+    [runners.autoscaler.plugin_config]
+      name = "asg"
+    [runners.autoscaler.connector_config]
+      username = "ec2-user"
+      use_external_addr = true
+    [[runners.autoscaler.policy]]
+      idle_count = 1
+      idle_time = "30m0s"
+      periods = ["* 7-17 * * mon-fri"]
+      timezone = "Europe/Warsaw"
+`;
+    expect(lintToml(text)).toEqual([
+      "warning: concurrent: is 4, lower than the sum of the runners' limit values (5); concurrent caps the jobs of all runners together, so the limits can never all be used. Fix: raise concurrent to 5, or lower the limits.",
+      'warning: check_interval: is 0, which the runner replaces with its default of 3 seconds. Fix: write 3 (or the value you mean), or remove check_interval.',
+      'warning: shutdown_timeout: is 0, which the runner replaces with its default of 30 seconds. Fix: write 30 (or the value you mean), or remove shutdown_timeout.',
+    ]);
+  });
+
   test('GIVEN data from typed props (numbers, not bigints) WHEN validated THEN whole numbers count as integers', () => {
     const data: TomlTable = {
       concurrent: 4,

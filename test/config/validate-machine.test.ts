@@ -28,9 +28,12 @@ describe('docker+machine and executor requirements (F07)', () => {
   });
 
   test('GIVEN IdleCountMin without IdleScaleFactor WHEN validated THEN a warning says it does not apply', () => {
-    expect(lint({ machine: 'IdleCount = 2\nIdleCountMin = 1' })).toEqual([
-      'warning: runners[0].machine.IdleCountMin: is 1, but it only applies when IdleScaleFactor > 0. Fix: set IdleScaleFactor, or remove IdleCountMin.',
+    expect(lint({ machine: 'IdleCount = 4\nIdleCountMin = 2' })).toEqual([
+      'warning: runners[0].machine.IdleCountMin: is 2, but it only applies when IdleScaleFactor > 0. Fix: set IdleScaleFactor, or remove IdleCountMin.',
     ]);
+    // 0 (written by gitlab-runner register) and 1 (the default) change nothing: no warning.
+    expect(lint({ machine: 'IdleCount = 2\nIdleCountMin = 0' })).toEqual([]);
+    expect(lint({ machine: 'IdleCount = 2\nIdleCountMin = 1' })).toEqual([]);
   });
 
   test('GIVEN IdleCount above the runner limit WHEN validated THEN a warning says limit caps machines', () => {

@@ -4,7 +4,7 @@
  * complete.
  */
 import type { TomlValue } from '../schema-types';
-import { childTable, Ctx, has, isUnresolved, joinPath, keySpec, show, strValue, Visit } from './context';
+import { childTable, Ctx, has, isTable, isUnresolved, joinPath, keySpec, show, strValue, Visit } from './context';
 import type { RuleSet } from './rule-types';
 import { hostPortProblem } from './urls';
 
@@ -18,11 +18,17 @@ const NEEDS: Readonly<Record<CacheType, readonly string[]>> = {
   azure: ['ContainerName'],
 };
 
+function isEmptyTable(value: TomlValue): boolean {
+  return isTable(value) && Object.keys(value).length === 0;
+}
+
 function checkCacheSection(visit: Visit, ctx: Ctx): void {
   const cache = visit.table;
   const type = strValue(cache.Type);
   if (has(cache, 'Type') && type === undefined) return; // unresolved, or a type error already reported
-  const present = TYPES.filter((t) => has(cache, t));
+  // `gitlab-runner register` writes empty [runners.cache.s3], [.gcs] and [.azure] tables: only
+  // sections with keys count as configured.
+  const present = TYPES.filter((t) => has(cache, t) && !isEmptyTable(cache[t]));
   if (type === undefined || type === '') {
     if (present.length > 0) {
       const first = present[0];

@@ -170,7 +170,8 @@ function checkIdleCombination(t: Record<string, TomlValue>, path: string, runner
       `is ${idleMin}, above IdleCount = ${idleCount}; IdleCount caps the idle machines, so the minimum is never reached. Fix: set IdleCountMin to ${idleCount} or less.`,
     );
   }
-  if (idleMin !== undefined && !(factor !== undefined && factor > 0) && !isUnresolved(t.IdleScaleFactor)) {
+  // 0 and 1 (the default) change nothing either way; register writes IdleCountMin = 0.
+  if (idleMin !== undefined && idleMin > 1 && !(factor !== undefined && factor > 0) && !isUnresolved(t.IdleScaleFactor)) {
     ctx.warn(joinPath(path, 'IdleCountMin'), `is ${idleMin}, but it only applies when IdleScaleFactor > 0. Fix: set IdleScaleFactor, or remove IdleCountMin.`);
   }
   const limit = runner ? intValue(runner.limit) : undefined;
