@@ -92,9 +92,21 @@ function docUrl(section) {
 const data = JSON.parse(fs.readFileSync(input, 'utf8'));
 const sectionNames = new Set(data.sections.map((s) => s.section));
 
+/**
+ * Struct order, as the runner writes the file: BurntSushi/toml encodes an embedded struct's
+ * fields where the struct is embedded. DockerConfig embeds docker.Credentials (host,
+ * tls_cert_path, tls_verify) as its first field, so `register` writes `tls_verify` first in
+ * [runners.docker]; the reference lists those keys last.
+ */
+function structOrder(section, keys) {
+  if (section !== 'runners.docker') return keys;
+  const embedded = keys.filter((k) => (k.goField ?? '').startsWith('Credentials.'));
+  return [...embedded, ...keys.filter((k) => !embedded.includes(k))];
+}
+
 const sections = data.sections.map((s) => {
   const name = s.section === '(root)' ? '' : s.section;
-  const keys = s.keys.map((k) => {
+  const keys = structOrder(s.section, s.keys).map((k) => {
     const type = mapType(k.tomlType);
     const full = name ? `${name}.${k.key}` : k.key;
     const spec = { key: k.key, prop: propName(k), type };

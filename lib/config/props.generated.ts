@@ -1330,6 +1330,33 @@ export interface RunnerCacheAzureProps {
  */
 export interface RunnerDockerProps {
   /**
+   * Docker daemon endpoint. For docker+machine it is provided per machine.
+   *
+   * TOML key: `host`.
+   * @default "DOCKER_HOST env or unix:///var/run/docker.sock" (runner default; not written unless set)
+   * @see https://docs.gitlab.com/runner/configuration/advanced-configuration/#the-runnersdocker-section
+   */
+  readonly host?: string;
+
+  /**
+   * Directory with ca.pem/cert.pem/key.pem for TLS to the daemon.
+   *
+   * TOML key: `tls_cert_path`.
+   * @default - not written (runner default applies)
+   * @see https://docs.gitlab.com/runner/configuration/advanced-configuration/#the-runnersdocker-section
+   */
+  readonly tlsCertPath?: string;
+
+  /**
+   * Use TLS and verify the daemon.
+   *
+   * TOML key: `tls_verify`.
+   * @default false (runner default; not written unless set)
+   * @see https://docs.gitlab.com/runner/configuration/advanced-configuration/#the-runnersdocker-section
+   */
+  readonly tlsVerify?: boolean;
+
+  /**
    * Container hostname.
    *
    * TOML key: `hostname`.
@@ -2002,33 +2029,6 @@ export interface RunnerDockerProps {
    * @see https://docs.gitlab.com/runner/configuration/advanced-configuration/#the-runnersdocker-section
    */
   readonly logOptions?: { readonly [key: string]: string };
-
-  /**
-   * Docker daemon endpoint. For docker+machine it is provided per machine.
-   *
-   * TOML key: `host`.
-   * @default "DOCKER_HOST env or unix:///var/run/docker.sock" (runner default; not written unless set)
-   * @see https://docs.gitlab.com/runner/configuration/advanced-configuration/#the-runnersdocker-section
-   */
-  readonly host?: string;
-
-  /**
-   * Directory with ca.pem/cert.pem/key.pem for TLS to the daemon.
-   *
-   * TOML key: `tls_cert_path`.
-   * @default - not written (runner default applies)
-   * @see https://docs.gitlab.com/runner/configuration/advanced-configuration/#the-runnersdocker-section
-   */
-  readonly tlsCertPath?: string;
-
-  /**
-   * Use TLS and verify the daemon.
-   *
-   * TOML key: `tls_verify`.
-   * @default false (runner default; not written unless set)
-   * @see https://docs.gitlab.com/runner/configuration/advanced-configuration/#the-runnersdocker-section
-   */
-  readonly tlsVerify?: boolean;
 
 }
 

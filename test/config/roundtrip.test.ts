@@ -47,6 +47,13 @@ describe('import of a hand-written config.toml', () => {
     expect(typedParse(out)).toEqual(typed(expected));
   });
 
+  test('GIVEN a file as gitlab-runner register writes it WHEN formatted THEN it is byte-identical (same order and layout)', () => {
+    const text = fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'config', 'register-output.toml'), 'utf8');
+    const config = RunnerConfig.fromToml(text);
+    expect(config.diagnostics().filter((d) => d.level === 'error')).toEqual([]);
+    expect(config.render()).toBe(text);
+  });
+
   test('GIVEN the fixture WHEN formatted twice THEN the second pass is byte-identical', () => {
     const once = RunnerConfig.fromToml(FIXTURE).render();
     expect(RunnerConfig.fromToml(once).render()).toBe(once);

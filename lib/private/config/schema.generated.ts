@@ -1162,6 +1162,29 @@ export const SECTIONS: readonly SectionSpec[] = [
     "docUrl": "https://docs.gitlab.com/runner/configuration/advanced-configuration/#the-runnersdocker-section",
     "keys": [
       {
+        "key": "host",
+        "prop": "host",
+        "type": "string",
+        "default": "DOCKER_HOST env or unix:///var/run/docker.sock",
+        "registerFlag": "--docker-host",
+        "doc": "Docker daemon endpoint. For docker+machine it is provided per machine."
+      },
+      {
+        "key": "tls_cert_path",
+        "prop": "tlsCertPath",
+        "type": "string",
+        "registerFlag": "--docker-cert-path",
+        "doc": "Directory with ca.pem/cert.pem/key.pem for TLS to the daemon."
+      },
+      {
+        "key": "tls_verify",
+        "prop": "tlsVerify",
+        "type": "bool",
+        "default": false,
+        "registerFlag": "--docker-tlsverify",
+        "doc": "Use TLS and verify the daemon."
+      },
+      {
         "key": "hostname",
         "prop": "hostname",
         "type": "string",
@@ -1716,29 +1739,6 @@ export const SECTIONS: readonly SectionSpec[] = [
         "since": "18.9 (git)",
         "registerFlag": "--docker-log-options",
         "doc": "json-file log driver options; only 'env' and 'labels' allowed."
-      },
-      {
-        "key": "host",
-        "prop": "host",
-        "type": "string",
-        "default": "DOCKER_HOST env or unix:///var/run/docker.sock",
-        "registerFlag": "--docker-host",
-        "doc": "Docker daemon endpoint. For docker+machine it is provided per machine."
-      },
-      {
-        "key": "tls_cert_path",
-        "prop": "tlsCertPath",
-        "type": "string",
-        "registerFlag": "--docker-cert-path",
-        "doc": "Directory with ca.pem/cert.pem/key.pem for TLS to the daemon."
-      },
-      {
-        "key": "tls_verify",
-        "prop": "tlsVerify",
-        "type": "bool",
-        "default": false,
-        "registerFlag": "--docker-tlsverify",
-        "doc": "Use TLS and verify the daemon."
       }
     ]
   },
