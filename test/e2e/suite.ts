@@ -114,11 +114,14 @@ async function scenarios(host: Host, rows: Row[]): Promise<void> {
     { label: 'registration token (TF_VAR_registration_token)', value: registrationToken },
     { label: 'cache access key (TF_VAR_cache_access_key)', value: cacheAccessKey },
     { label: 'cache secret key (TF_VAR_cache_secret_key)', value: cacheSecretKey },
+    // The key's base64 lines, except the first: it encodes only the "openssh-key-v1" header,
+    // the same in every unencrypted ed25519 key (the host's own host key included).
     ...fs
       .readFileSync(host.privateKeyPath, 'utf8')
       .split('\n')
       .filter((l) => l.length >= 40 && !l.startsWith('-----'))
-      .map((value, i) => ({ label: `SSH private key (line ${i + 2})`, value })),
+      .slice(1)
+      .map((value, i) => ({ label: `SSH private key (line ${i + 3})`, value })),
   ];
   const sampler = new ProcSampler(() => secrets);
   sampler.start();
