@@ -128,16 +128,16 @@ class Writer {
         continue;
       }
       const spec = kind.section?.byKey.get(key);
-      const keyText = formatKey(key);
+      const prefix = linePrefix(depth, key); // `    key = `
       if (typeof v === 'string' && !SLOW_PATH.test(v) && (spec ? spec.secret !== true && spec.type !== 'datetime' : !kind.raw || !RAW_SECRET_KEY.test(key))) {
-        parts.push(pad, keyText, ' = "', v, '"\n'); // the common case, without building "v"
+        parts.push(prefix, '"', v, '"\n'); // the common case, without building "v"
         continue;
       }
       const text = this.value(v, spec, value, key, path, kind.raw, runnerIndex);
-      if (pad.length + keyText.length + 3 + text.length > MAX_LINE && Array.isArray(v) && v.length > 1) {
+      if (prefix.length + text.length > MAX_LINE && Array.isArray(v) && v.length > 1) {
         this.multiline(v, spec, key, path, pad, kind.raw, runnerIndex);
       } else {
-        parts.push(pad, keyText, ' = ', text, '\n');
+        parts.push(prefix, text, '\n');
       }
     }
     if (!later) return;
@@ -336,6 +336,18 @@ function childKindOf(spec: KeySpec | undefined): TableKind {
   if ((spec.type === 'table' || spec.type === 'table[]') && spec.section) return sectionKind(spec.section);
   if (spec.type.startsWith('map<')) return MAP;
   return RAW; // free
+}
+
+const PREFIX: Map<string, string>[] = [];
+/** `<indent>key = ` for a key at a depth (cached). */
+function linePrefix(depth: number, key: string): string {
+  const byKey = (PREFIX[depth] ??= new Map());
+  let text = byKey.get(key);
+  if (text === undefined) {
+    text = `${indent(depth)}${formatKey(key)} = `;
+    if (byKey.size < 10000) byKey.set(key, text);
+  }
+  return text;
 }
 
 const KEY_TEXT = new Map<string, string>();
