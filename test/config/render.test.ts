@@ -488,3 +488,17 @@ describe('F02: the whole file, rendered', () => {
     expect(after.slice(0, 2)).toEqual(['concurrent = 4', 'log_level = "info"']);
   });
 });
+
+describe('objects from another realm (vm contexts, jest sandboxes)', () => {
+  test('GIVEN props built in another realm WHEN rendered THEN they are plain data like any other', () => {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const vm = require('vm') as typeof import('vm');
+    const props = vm.runInNewContext(
+      `({ concurrent: 1, runners: [{ name: 'r', url: 'https://gitlab.example.com', token: '${TOKEN}', executor: 'shell', tokenObtainedAt: '2026-01-02T03:04:05Z', rawToml: { when: new Date('2026-01-02T03:04:05Z') } }] })`,
+    );
+    expect(Object.getPrototypeOf(props)).not.toBe(Object.prototype);
+    const config = new RunnerConfig(props);
+    expect(config.diagnostics().filter((d) => d.path === '(props)' || d.message.includes('cannot represent'))).toEqual([]);
+    expect(emitToml(config.toData())).toContain('  when = 2026-01-02T03:04:05Z\n');
+  });
+});

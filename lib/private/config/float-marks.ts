@@ -61,9 +61,18 @@ export function markParsedFloats(value: unknown): void {
   }
 }
 
-/** A TOML table as JS: a plain object (not an array, Date or class instance). */
+/**
+ * A TOML table as JS: a plain object (not an array, Date or class instance). Objects from
+ * another realm (a vm context, a jest sandbox) count too: their prototype is that realm's
+ * Object.prototype, a root prototype.
+ */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
   const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
+  return proto === Object.prototype || proto === null || Object.getPrototypeOf(proto) === null;
+}
+
+/** A Date, from this realm or another one. */
+export function isDate(value: unknown): value is Date {
+  return value instanceof Date || Object.prototype.toString.call(value) === '[object Date]';
 }

@@ -14,7 +14,7 @@
  */
 import type { Diagnostic } from '../../errors';
 import { showValue } from '../../errors';
-import { cloneTable, copyFloatMark, isPlainObject } from './float-marks';
+import { cloneTable, copyFloatMark, isDate, isPlainObject } from './float-marks';
 import { joinPath, ROOT_SECTION, sectionIndex, type SectionIndex } from './schema-index';
 import type { KeySpec, TomlTable, TomlValue } from './schema-types';
 import { OFFSET_DATETIME, trimMillis } from './toml-emit';
@@ -137,7 +137,7 @@ class PropsMapper {
           this.error(at(parent, key), 'got null, which TOML cannot represent. Fix: leave the property out (undefined) to not write the key.');
           return false;
         }
-        if (value instanceof Date) return true;
+        if (isDate(value)) return true;
         if (Array.isArray(value)) {
           let ok = true;
           let path: string | undefined;
@@ -361,7 +361,7 @@ function importValue(value: unknown, spec: KeySpec, sink: RawSink, key: string):
     case 'bool':
       return typeof value === 'boolean' ? yes(value) : NO;
     case 'datetime':
-      if (value instanceof Date && !Number.isNaN(value.getTime())) {
+      if (isDate(value) && !Number.isNaN(value.getTime())) {
         const text = trimMillis(value.toISOString()); // TomlDate: in its TOML form
         return OFFSET_DATETIME.test(text) ? yes(text) : NO;
       }

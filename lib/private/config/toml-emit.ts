@@ -21,7 +21,7 @@
  */
 import { GitlabRunnerError, showValue } from '../../errors';
 import { isUnresolved } from '../framework';
-import { isMarkedFloat, isPlainObject } from './float-marks';
+import { isDate, isMarkedFloat, isPlainObject } from './float-marks';
 import { isBareKey, joinPath, sectionIndex, type SectionIndex } from './schema-index';
 import type { KeySpec, TomlTable } from './schema-types';
 import { listTokenText, numberTokenText } from './token-text';
@@ -220,7 +220,7 @@ class Writer {
       return type === 'float' || type === 'float[]' ? `${v.toString()}.0` : v.toString();
     }
     if (typeof v === 'boolean') return v ? 'true' : 'false';
-    if (v instanceof Date) return formatDate(v, pathFor(parent, key));
+    if (isDate(v)) return formatDate(v, pathFor(parent, key));
     if (Array.isArray(v)) {
       if (v.length === 0) return '[]';
       if (v.length === 1 && typeof v[0] === 'string' && v[0].startsWith('#{TfToken[') && isUnresolved(v)) return listTokenText(v);
