@@ -64,6 +64,7 @@ export const EXAMPLES: readonly Example[] = [
   { file: 'urls.ts', rule: 'GitLab URL with /api/v4', shown: '[[runners]] url = "https://gitlab.example.com/api/v4"', parts: { url: '"https://gitlab.example.com/api/v4"' } },
   { file: 'urls.ts', rule: 'GitLab URL with whitespace', shown: '[[runners]] url = "https://gitlab.example.com "', parts: { url: '"https://gitlab.example.com "' } },
   { file: 'urls.ts', rule: 'host:port addresses (listen_address, session_server)', shown: '[session_server] listen_address = "0.0.0.0"', parts: { global: '[session_server]\nlisten_address = "0.0.0.0"' } },
+  { file: 'urls.ts', rule: 'Session server on a wildcard address without advertise_address', shown: '[session_server] listen_address = "0.0.0.0:8093"', parts: { global: '[session_server]\nlisten_address = "0.0.0.0:8093"' } },
   { file: 'urls.ts', rule: 'SSH port', shown: '[runners.ssh] port = "ssh"', parts: { executor: '"ssh"', machine: null, docker: null, after: '[runners.ssh]\nhost = "h"\nport = "ssh"' } },
   // index.ts (required keys)
   { file: 'index.ts', rule: 'Required keys of a section', shown: '[[runners]] without url', parts: { url: null } },

@@ -198,4 +198,11 @@ describe('URLs and addresses', () => {
   test('GIVEN good listen and advertise addresses WHEN validated THEN nothing is reported', () => {
     expect(lintToml('concurrent = 1\nlisten_address = "localhost"\n[session_server]\nlisten_address = "[::]:8093"\nadvertise_address = "runner.example.com:8093"')).toEqual([]);
   });
+
+  test('GIVEN a session server on a wildcard address without advertise_address WHEN validated THEN a warning says GitLab cannot connect', () => {
+    expect([lintToml('concurrent = 1\n[session_server]\nlisten_address = "0.0.0.0:8093"'), lintToml('concurrent = 1\n[session_server]\nlisten_address = "[::]:9000"'), lintToml('concurrent = 1\n[session_server]\nlisten_address = "10.0.0.5:8093"'), lintToml('concurrent = 1\n[session_server]\nlisten_address = "0.0.0.0:8093"\nadvertise_address = "runner.example.com:8093"')].flat()).toEqual([
+      'warning: session_server.advertise_address: got nothing, so the runner advertises listen_address "0.0.0.0:8093" to GitLab, a wildcard address GitLab cannot connect to; web terminals will not work. Fix: set advertise_address to the host name and port GitLab reaches, e.g. "runner.example.com:8093".',
+      'warning: session_server.advertise_address: got nothing, so the runner advertises listen_address "[::]:9000" to GitLab, a wildcard address GitLab cannot connect to; web terminals will not work. Fix: set advertise_address to the host name and port GitLab reaches, e.g. "runner.example.com:9000".',
+    ]);
+  });
 });

@@ -4,7 +4,7 @@
  * from its environment) or an unresolved reference is not checked.
  */
 import type { TomlValue } from '../schema-types';
-import { Ctx, show, strValue, Visit } from './context';
+import { Ctx, has, joinPath, show, strValue, Visit } from './context';
 import type { RuleSet } from './rule-types';
 
 
@@ -71,6 +71,23 @@ function hostPortRule(portRequired: boolean, example: string) {
   };
 }
 
+/**
+ * Without advertise_address the runner tells GitLab to reach the session server at
+ * listen_address; a wildcard bind address (0.0.0.0, [::]) is not reachable, so web terminals fail.
+ */
+function checkSessionServer(visit: Visit, ctx: Ctx): void {
+  const listen = strValue(visit.table.listen_address);
+  if (listen === undefined || has(visit.table, 'advertise_address')) return;
+  const host = /^(\[[^\]]*\]|[^:]*)/.exec(listen)?.[1] ?? '';
+  if (!['', '0.0.0.0', '[::]', '::'].includes(host)) return;
+  const port = /:(\d+)$/.exec(listen)?.[1] ?? '8093';
+  ctx.warn(
+    joinPath(visit.path, 'advertise_address'),
+    `got nothing, so the runner advertises listen_address ${JSON.stringify(listen)} to GitLab, a wildcard address GitLab cannot connect to; web terminals will not work. ` +
+      `Fix: set advertise_address to the host name and port GitLab reaches, e.g. "runner.example.com:${port}".`,
+  );
+}
+
 /** `[runners.ssh] port` is a string in the runner's struct, but must hold a port number. */
 function checkSshPort(value: TomlValue, path: string, _visit: Visit, ctx: Ctx): void {
   const text = strValue(value);
@@ -82,6 +99,9 @@ function checkSshPort(value: TomlValue, path: string, _visit: Visit, ctx: Ctx): 
 }
 
 export const urlRules: RuleSet = {
+  sections: {
+    session_server: [checkSessionServer],
+  },
   keys: {
     'runners.ssh/port': [checkSshPort],
     'runners/url': [checkGitlabUrl],
