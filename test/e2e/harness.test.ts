@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { appliedAddresses } from './lib/app';
+import { ScratchApp, appliedAddresses } from './lib/app';
 import { printTable, Row } from './lib/report';
 import { findIn, redact, scanState, scanTree } from './lib/secrets';
 import { runnerMachineName, spanSeconds, tokenId } from './scenarios';
@@ -120,5 +120,34 @@ describe('runnerMachineName (how the real gitlab-runner names autoscaled machine
     ['Ab_dEfGhIjK', 'm-%s', 'runner-ab-defghi-m-1-a'],
   ])('%s + %s', (token, template, expected) => {
     expect(runnerMachineName(token, template, '1-a')).toBe(expected);
+  });
+});
+
+describe('ScratchApp', () => {
+  test('GIVEN a repo with state, cdktf.out, node_modules and .git WHEN copied THEN the app runs from a clean copy that shares node_modules', () => {
+    const repo = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-repo-'));
+    const w = (rel: string, text = 'x') => {
+      fs.mkdirSync(path.dirname(path.join(repo, rel)), { recursive: true });
+      fs.writeFileSync(path.join(repo, rel), text);
+    };
+    w('lib/index.ts');
+    w('scripts/host/teardown.sh', '#!/usr/bin/env bash\n');
+    w('examples/app/main.ts');
+    w('examples/app/terraform.app.tfstate', '{}');
+    w('examples/app/cdktf.out/manifest.json', '{}');
+    w('node_modules/cdktf/package.json', '{}');
+    w('.git/HEAD', 'ref: refs/heads/main');
+    const mirror = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-mirror-')), 'repo');
+    const app = new ScratchApp(repo, 'examples/app', mirror);
+    expect(app.dir).toBe(path.join(mirror, 'examples', 'app'));
+    expect(fs.existsSync(path.join(app.dir, 'main.ts'))).toBe(true);
+    expect(fs.existsSync(path.join(app.dir, 'terraform.app.tfstate'))).toBe(false);
+    expect(fs.existsSync(path.join(app.dir, 'cdktf.out'))).toBe(false);
+    expect(fs.existsSync(path.join(mirror, '.git'))).toBe(false);
+    expect(fs.lstatSync(path.join(mirror, 'node_modules')).isSymbolicLink()).toBe(true);
+    expect(fs.readFileSync(path.join(app.root, 'scripts', 'host', 'teardown.sh'), 'utf8')).toBe('#!/usr/bin/env bash\n');
+    // a later edit in the repo does not reach the copy under test
+    w('scripts/host/teardown.sh', 'changed');
+    expect(fs.readFileSync(path.join(app.root, 'scripts', 'host', 'teardown.sh'), 'utf8')).toBe('#!/usr/bin/env bash\n');
   });
 });
