@@ -221,6 +221,9 @@ describe('enums', () => {
     expect(lint({ docker: 'allowed_pull_policies = ["sometimes"]' })).toEqual([
       'error: runners[0].docker.allowed_pull_policies[0]: got "sometimes", expected one of "always", "if-not-present", "never". Fix: use one of these values.',
     ]);
+    expect(lint({ docker: 'allowed_pull_policies = ["always", "sometimes"]' })).toEqual([
+      'error: runners[0].docker.allowed_pull_policies[1]: got "sometimes", expected one of "always", "if-not-present", "never". Fix: use one of these values.',
+    ]);
   });
 
   test('GIVEN other enumerated keys WHEN given bad values THEN each is reported', () => {

@@ -15,14 +15,14 @@ import { consistencyRules } from './consistency';
 import { Ctx, has, indexPath, isTable, isUnresolved, joinPath, keysOf, sectionHeader, sectionSpec, Visit } from './context';
 import { cronRules } from './cron';
 import { dockerRules } from './docker';
-import { checkEnum } from './enums';
+import { checkEnum, enumOf } from './enums';
 import { executorRules } from './executors';
 import { labelRules } from './labels';
 import { machineRules } from './machine';
 import type { KeyRule, RuleSet, SectionRule } from './rule-types';
 import { timezoneRules } from './timezone';
 import { tokenRules } from './tokens';
-import { checkType } from './types';
+import { checkType, quickTypeOk } from './types';
 import { checkRetiredKey, checkUnknownKey } from './unknown-keys';
 import { urlRules } from './urls';
 
@@ -50,7 +50,6 @@ for (const set of RULE_SETS) {
   for (const [k, rules] of Object.entries(set.keys ?? {})) KEY_RULES.set(k, [...(KEY_RULES.get(k) ?? []), ...rules]);
   for (const [k, rules] of Object.entries(set.sections ?? {})) SECTION_RULES.set(k, [...(SECTION_RULES.get(k) ?? []), ...rules]);
 }
-const NO_RULES: readonly KeyRule[] = [];
 
 /** Key rules by section, then key (avoids building `section/key` strings in the walk). */
 const RULES_BY_SECTION = new Map<string, Map<string, readonly KeyRule[]>>();
@@ -93,19 +92,25 @@ function walkTable(visit: Visit, ctx: Ctx): void {
   if (visit.section.freeForm) return;
   const sectionRules = RULES_BY_SECTION.get(sectionName);
   const specs = keysOf(sectionName);
-  for (const key of Object.keys(visit.table)) {
-    const value = visit.table[key];
-    const path = joinPath(visit.path, key);
+  const table = visit.table;
+  for (const key in table) {
+    const value = table[key];
     const spec = specs?.get(key);
     if (!spec) {
-      checkUnknownKey(key, value, path, visit, ctx);
+      checkUnknownKey(key, value, joinPath(visit.path, key), visit, ctx);
       continue;
     }
-    if ((spec.removed || spec.deprecated) && !checkRetiredKey(spec, value, path, ctx)) continue;
-    if (!checkType(value, path, sectionName, spec, ctx, visit.table)) continue;
+    if ((spec.removed || spec.deprecated) && !checkRetiredKey(spec, value, joinPath(visit.path, key), ctx)) continue;
+    // Paths are built only where needed: most keys are well-typed scalars without rules.
+    const quick = quickTypeOk(value, sectionName, spec, table);
+    const rules = sectionRules?.get(key);
+    const nested = spec.type === 'table' || spec.type === 'table[]';
+    if (quick && !rules && !nested && enumOf(sectionName, spec) === undefined && !isUnresolvedCandidate(value)) continue;
+    const path = joinPath(visit.path, key);
+    if (!quick && !checkType(value, path, sectionName, spec, ctx, table)) continue;
     if (isUnresolved(value)) continue;
     checkEnum(value, path, sectionName, spec, ctx);
-    for (const rule of sectionRules?.get(key) ?? NO_RULES) rule(value, path, visit, ctx);
+    if (rules) for (const rule of rules) rule(value, path, visit, ctx);
     if (spec.type === 'table' && spec.section && isTable(value)) {
       walkTable(child(visit, spec.section, value, path), ctx);
     } else if (spec.type === 'table[]' && spec.section && Array.isArray(value)) {
@@ -115,7 +120,18 @@ function walkTable(visit: Visit, ctx: Ctx): void {
     }
   }
   checkRequired(visit, ctx);
-  for (const rule of SECTION_RULES.get(sectionName) ?? []) rule(visit, ctx);
+  for (const rule of SECTION_RULES.get(sectionName) ?? NO_SECTION_RULES) rule(visit, ctx);
+}
+
+const NO_SECTION_RULES: readonly SectionRule[] = [];
+
+/**
+ * Strings and arrays that might hold a deploy-time reference: the walk must not skip them before
+ * the unresolved check (which ends the checks for the key), so that behaviour does not depend on
+ * the fast path. Cheap: see `isUnresolved` in context.ts.
+ */
+function isUnresolvedCandidate(value: TomlValue): boolean {
+  return (typeof value === 'string' && value.includes('{')) || (Array.isArray(value) && value.length === 1);
 }
 
 function child(parent: Visit, section: string, table: TomlTable, path: string): Visit {

@@ -191,6 +191,43 @@ function checkMap(value: TomlValue, path: string, what: string, ctx: Ctx, elemen
 }
 
 /**
+ * True when `value` certainly has the right type and range (the common case), without building
+ * a message; false means "run checkType", which may still accept it (e.g. unresolved values).
+ */
+export function quickTypeOk(value: TomlValue, section: string, spec: KeySpec, container: TomlTable): boolean {
+  switch (spec.type) {
+    case 'string':
+      return typeof value === 'string';
+    case 'bool':
+      return typeof value === 'boolean';
+    case 'integer': {
+      const range = rangeOf(section, spec.key);
+      if (typeof value === 'bigint') return value >= BigInt(range.min) && (range.max === undefined ? value <= INT64_MAX : value <= BigInt(range.max));
+      return (
+        typeof value === 'number' &&
+        Number.isSafeInteger(value) &&
+        value >= range.min &&
+        (range.max === undefined || value <= range.max) &&
+        !isMarkedFloat(container, spec.key)
+      );
+    }
+    case 'float': {
+      const range = rangeOf(section, spec.key);
+      const n = typeof value === 'bigint' ? Number(value) : value;
+      return typeof n === 'number' && Number.isFinite(n) && n >= range.min && (range.max === undefined || n <= range.max);
+    }
+    case 'duration':
+      return typeof value === 'string' && DURATION_RE.test(value);
+    case 'datetime':
+      return value instanceof Date && !Number.isNaN(value.getTime());
+    case 'string[]':
+      return Array.isArray(value) && value.every((v) => typeof v === 'string');
+    default:
+      return false;
+  }
+}
+
+/**
  * Checks `value` against `spec.type`. `section` is the dotted section name of the table holding
  * the key; `container` is that table (for float marks of imported files). Returns true when the
  * value has the right shape (or is unresolved).
