@@ -13,6 +13,7 @@ import { closest } from './suggest';
 const EXTRA_ZONES = ['UTC', 'Etc/UTC', 'GMT', 'Etc/GMT', 'UCT', 'Zulu', 'Etc/Zulu', 'Universal', 'Etc/Universal'];
 
 let zoneCache: readonly string[] | undefined;
+let zoneSet: ReadonlySet<string> | undefined;
 
 /** Canonical IANA names (from the runtime's ICU) plus the UTC aliases, sorted. */
 export function knownTimeZones(): readonly string[] {
@@ -68,8 +69,8 @@ export function checkTimeZone(value: TomlValue, path: string, ctx: Ctx): void {
     );
     return;
   }
-  const zones = knownTimeZones();
-  if (zones.includes(zone)) return;
+  zoneSet ??= new Set(knownTimeZones());
+  if (zoneSet.has(zone)) return;
   const suggestion = suggestZone(zone);
   // An alias ICU resolves (e.g. US/Pacific) with the exact spelling is fine for Go as well.
   if (acceptedByIcu(zone) && !(suggestion && suggestion.toLowerCase() === zone.toLowerCase())) return;
