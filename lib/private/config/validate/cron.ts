@@ -268,12 +268,39 @@ function eachString(value: TomlValue, path: string, check: (v: string, p: string
   });
 }
 
+/**
+ * Memoized period checks: the same expressions repeat across runners, and the result depends on
+ * the expression only. Holds the diagnostics' level and message; the path is added per use.
+ */
+const periodMemo = new Map<string, readonly { level: 'error' | 'warning'; message: string }[]>();
+
+function memoized(dialect: CronDialect, check: (v: string, p: string, c: Ctx) => void) {
+  return (value: string, path: string, ctx: Ctx): void => {
+    const id = `${dialect}\u0000${value}`;
+    let found = periodMemo.get(id);
+    if (!found) {
+      const scratch = new Ctx();
+      check(value, '', scratch);
+      found = scratch.diagnostics.map((d) => ({ level: d.level, message: d.message }));
+      if (periodMemo.size > 5000) periodMemo.clear();
+      periodMemo.set(id, found);
+    }
+    for (const d of found) {
+      if (d.level === 'error') ctx.error(path, d.message);
+      else ctx.warn(path, d.message);
+    }
+  };
+}
+
+const machinePeriodCached = memoized('cronexpr', checkMachinePeriod);
+const policyPeriodCached = memoized('unix', checkPolicyPeriod);
+
 function machinePeriods(value: TomlValue, path: string, _visit: Visit, ctx: Ctx): void {
   if (Array.isArray(value) && value.length === 0) {
     ctx.warn(path, 'is empty, so this [[runners.machine.autoscaling]] entry never applies. Fix: add a period such as "* * 8-18 * * mon-fri *" or remove the entry.');
     return;
   }
-  eachString(value, path, (v, p) => checkMachinePeriod(v, p, ctx));
+  eachString(value, path, (v, p) => machinePeriodCached(v, p, ctx));
 }
 
 function policyPeriods(value: TomlValue, path: string, _visit: Visit, ctx: Ctx): void {
@@ -281,7 +308,7 @@ function policyPeriods(value: TomlValue, path: string, _visit: Visit, ctx: Ctx):
     ctx.warn(path, 'is empty, so this [[runners.autoscaler.policy]] entry never applies. Fix: add a period such as "* 8-18 * * mon-fri" or remove periods (default "* * * * *").');
     return;
   }
-  eachString(value, path, (v, p) => checkPolicyPeriod(v, p, ctx));
+  eachString(value, path, (v, p) => policyPeriodCached(v, p, ctx));
 }
 
 export const cronRules: RuleSet = {
