@@ -40,7 +40,7 @@ describe('README examples', () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'glr-readme-out-'));
     try {
       execFileSync(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--transpile-only', files[i]], {
-        cwd: dir,
+        cwd: root,
         env: { ...process.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: '1' },
         stdio: 'pipe',
       });

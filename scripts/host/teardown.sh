@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Step teardown (destroy time; F04/F14): undo what this library did on the host.
 #  1. graceful stop (SIGQUIT: running jobs finish) and disable the runner service;
-#  2. remove the docker machines this manager owns: names starting with GLR_MACHINE_PREFIX
-#     (never others), GLR_TEARDOWN_CONCURRENCY at a time;
+#  2. remove the docker machines this manager owns (never others), GLR_TEARDOWN_CONCURRENCY at
+#     a time: the runner names its machines runner-<short token>-<MachineName>, and every
+#     MachineName starts with GLR_MACHINE_PREFIX; the bootstrap machine is <prefix>bootstrap...;
 #  3. unregister only the runners recorded under $GLR_STATE_DIR/registered/ (registered by the
 #     register step), token via the CI_SERVER_TOKEN environment variable. Runners using an
 #     authentication token are never recorded: a token we did not create is never revoked;
@@ -31,18 +32,22 @@ if command -v systemctl >/dev/null 2>&1; then
 fi
 
 # 2. Owned machines.
+# glr_owned NAME: true for this manager's machines (see the header).
+glr_owned() {
+  [[ "$1" == "$GLR_MACHINE_PREFIX"* || "$1" == runner-?*-"$GLR_MACHINE_PREFIX"* ]]
+}
 export HOME="$GLR_SERVICE_HOME" MACHINE_STORAGE_PATH="$GLR_MACHINE_STORAGE_PATH"
 if command -v docker-machine >/dev/null 2>&1; then
   owned=()
   while IFS= read -r name; do
-    [[ -n "$name" && "$name" == "$GLR_MACHINE_PREFIX"* ]] && owned+=("$name")
+    [[ -n "$name" ]] && glr_owned "$name" && owned+=("$name")
   done < <(docker-machine ls -q 2>/dev/null || true)
   if ((${#owned[@]})); then
     glr_log "removing ${#owned[@]} machine(s) owned by this manager (prefix $GLR_MACHINE_PREFIX), $GLR_TEARDOWN_CONCURRENCY at a time"
     printf '%s\0' "${owned[@]}" |
       xargs -0 -r -n1 -P "$GLR_TEARDOWN_CONCURRENCY" docker-machine --bugsnag-api-token=no-report rm -f -y >/dev/null || true
     while IFS= read -r name; do
-      [[ "$name" == "$GLR_MACHINE_PREFIX"* ]] && failed+=("machine $name")
+      glr_owned "$name" && failed+=("machine $name")
     done < <(docker-machine ls -q 2>/dev/null || true)
   else
     glr_log "no machines with prefix $GLR_MACHINE_PREFIX"
