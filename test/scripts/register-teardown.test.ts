@@ -153,7 +153,7 @@ describe('teardown', () => {
     expect(r.stderr).toContain('teardown: error: teardown incomplete, state kept for a retry; could not remove: runner legacy');
     expect(fs.existsSync(path.join(root.env.GLR_STATE_DIR!, 'registered', 'legacy'))).toBe(true);
     expect(fs.existsSync(root.env.GLR_CONFIG_PATH!)).toBe(true);
-    expect(await machines()).toEqual(['mgr10-auto-1', 'other-mgr-1']);
+    expect(await machines()).toEqual(['mgr10-auto-1', 'other-mgr-1', 'runner-abcd1234-mgr10-auto-1']);
     api.setUnavailable(false);
     const before = api.calls().length;
     const retry = await runStep('teardown', root.env, tdEnv);
