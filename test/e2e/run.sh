@@ -166,6 +166,11 @@ container_init_pid() {
 teardown() {
   local rc=$?
   set +e
+  if [ -n "${SUITE_PID:-}" ] && kill -0 "$SUITE_PID" 2>/dev/null; then
+    log "stopping the suite"
+    kill -TERM "$SUITE_PID" 2>/dev/null   # timeout passes it on; the suite kills its cdktf runs
+    wait "$SUITE_PID" 2>/dev/null
+  fi
   if [ -n "${NSPAWN_PID:-}" ] && kill -0 "$NSPAWN_PID" 2>/dev/null; then
     log "stopping host $MACHINE"
     kill -TERM "$NSPAWN_PID" 2>/dev/null   # nspawn --boot turns SIGTERM into a clean poweroff
@@ -210,12 +215,16 @@ main() {
   local args=()
   for arg in "$@"; do [ "$arg" = --keep ] || args+=("$arg"); done
   # A hard bound well inside CI's 90 minutes, whatever hangs (normal runs take a few minutes).
-  (cd "$REPO" && timeout --signal=TERM --kill-after=30s "${E2E_TIMEOUT:-40m}" \
-    node_modules/.bin/ts-node --transpile-only test/e2e/suite.ts "${args[@]}") || {
-    local rc=$?
-    [ "$rc" = 124 ] && log "ERROR: the suite did not finish within ${E2E_TIMEOUT:-40m} (E2E_TIMEOUT)"
-    return "$rc"
-  }
+  # Started in the background and waited for, so a SIGTERM/SIGINT to this script runs the
+  # teardown at once (bash runs traps only between foreground commands).
+  (cd "$REPO" && exec timeout --signal=TERM --kill-after=30s "${E2E_TIMEOUT:-40m}" \
+    node_modules/.bin/ts-node --transpile-only test/e2e/suite.ts "${args[@]}") &
+  SUITE_PID=$!
+  local rc=0
+  wait "$SUITE_PID" || rc=$?
+  SUITE_PID=
+  [ "$rc" = 124 ] && log "ERROR: the suite did not finish within ${E2E_TIMEOUT:-40m} (E2E_TIMEOUT)"
+  return "$rc"
 }
 
 main "$@"
