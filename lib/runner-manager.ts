@@ -211,9 +211,10 @@ export class GitlabRunnerManager extends Construct {
       resources.teardown = createHostStep(this, 'teardown', {
         engine: this.engine,
         connection: teardown.connection,
-        triggers: { ...teardown.triggers, script: plan.teardownScript },
+        triggers: teardown.identity,
+        values: { ...teardown.values, script: plan.teardownScript },
         dependsOn: Object.values(resources),
-        script: this.engine.selfTrigger('script'),
+        script: this.engine.selfValue('script'),
         scriptIsExpression: true,
         when: 'destroy',
         onFailure: 'continue',

@@ -29,4 +29,13 @@ export class StepEngine {
   public selfTrigger(key: string): string {
     return this.resourceType === 'null_resource' ? `\${self.triggers.${key}}` : `\${self.triggers_replace.${key}}`;
   }
+
+  /**
+   * How a destroy-time provisioner reads value `key` that may change without replacing the
+   * resource (`self.input.key` on terraform_data; on null_resource a trigger whose changes are
+   * ignored, `self.triggers.key`, so it keeps the value it was created with).
+   */
+  public selfValue(key: string): string {
+    return this.resourceType === 'null_resource' ? `\${self.triggers.${key}}` : `\${self.input.${key}}`;
+  }
 }

@@ -1,5 +1,5 @@
 import { Testing } from 'cdktf';
-import { GitlabRunnerError, GitlabRunnerManager, RunnerToken, StepEngine } from '../../lib';
+import { GitlabRunnerError, GitlabRunnerManager, RunnerInstallSource, RunnerToken, SshKey, StepEngine } from '../../lib';
 import { managerProps, newStack, SHA_B, stepResources, synthManager, triggersOf } from './helpers';
 
 const ORDER = ['prepare', 'docker', 'runner', 'service-dropin', 'docker-machine', 'bootstrap-docker', 'secret-runner-docker-token', 'config', 'service'];
@@ -33,8 +33,11 @@ describe('GitlabRunnerManager steps', () => {
       const other = sb.get(id)!;
       expect(r.type).toBe('null_resource');
       expect(other.type).toBe('terraform_data');
-      const norm = (x: any) => JSON.stringify(x).replace(/null_resource\./g, 'STEP.').replace(/terraform_data\./g, 'STEP.').replace(/self\.triggers_replace\./g, 'self.T.').replace(/self\.triggers\./g, 'self.T.');
-      expect(norm(triggersOf(other.body))).toEqual(norm(triggersOf(r.body)));
+      const norm = (x: any) => JSON.stringify(x).replace(/null_resource\./g, 'STEP.').replace(/terraform_data\./g, 'STEP.').replace(/self\.(triggers_replace|triggers|input)\./g, 'self.T.');
+      // terraform_data keeps values that must not replace it in `input`; null_resource in triggers it ignores
+      const sorted = (o: object) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+      expect(norm(sorted({ ...triggersOf(other.body), ...other.body.input }))).toEqual(norm(sorted(triggersOf(r.body))));
+      expect((r.body.lifecycle?.ignore_changes ?? []).map((k: string) => /"(.+)"/.exec(k)![1])).toEqual(Object.keys(other.body.input ?? {}));
       expect(norm(other.body.provisioner)).toEqual(norm(r.body.provisioner));
       expect(norm(other.body.depends_on)).toEqual(norm(r.body.depends_on));
       expect(norm(other.body.connection)).toEqual(norm(r.body.connection));
@@ -79,6 +82,37 @@ describe('GitlabRunnerManager steps', () => {
     }).json);
     const changed = [...before.keys()].filter((id) => JSON.stringify(triggersOf(before.get(id)!.body)) !== JSON.stringify(triggersOf(after.get(id)!.body)));
     expect(changed.filter((id) => id !== 'redacted-config')).toEqual(['bootstrap-docker', 'config']);
+  });
+});
+
+describe('teardown (F04/F14)', () => {
+  const teardownOf = (over: (p: ReturnType<typeof managerProps>) => any, engine = StepEngine.terraformData()) => {
+    const s = newStack();
+    new GitlabRunnerManager(s.stack, 'ci', { ...over(managerProps(s.token)), engine });
+    return stepResources(JSON.parse(Testing.synth(s.stack, true))).get('teardown')!.body;
+  };
+  const base = teardownOf((p) => p);
+
+  test.each([
+    ['a moved key file', (p: any) => ({ ...p, bastion: { ...p.bastion, privateKey: SshKey.fromFile('/keys/new_id') } })],
+    ['a pinned host key', (p: any) => ({ ...p, bastion: { ...p.bastion, hostKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPLACEHOLDERPLACEHOLDERPLACEHOLDERPLACEHOLD' } })],
+    ['a new teardown concurrency', (p: any) => ({ ...p, teardownConcurrency: 8 })],
+    ['a new config path', (p: any) => ({ ...p, configPath: '/etc/gitlab-runner/other.toml', runnerSource: RunnerInstallSource.binary({ url: 'https://mirror.example.com/gitlab-runner', sha256: SHA_B }) })],
+  ])('%s never replaces the teardown resource (which would tear down a live host)', (_name, over) => {
+    const after = teardownOf(over);
+    expect(after.triggers_replace).toEqual(base.triggers_replace);
+    expect(after.input).not.toEqual(base.input);
+  });
+
+  test('a different host replaces it: the old host is torn down', () => {
+    const after = teardownOf((p) => ({ ...p, bastion: { ...p.bastion, host: '198.51.100.77' } }));
+    expect(after.triggers_replace).toEqual({ host: '198.51.100.77', port: '22' });
+  });
+
+  test('with null_resource the same values are triggers whose changes are ignored', () => {
+    const body = teardownOf((p) => p, StepEngine.nullResource());
+    expect(body.lifecycle.ignore_changes).toEqual(['triggers["host_key"]', 'triggers["key_path"]', 'triggers["script"]', 'triggers["user"]']);
+    expect(body.provisioner[0]['remote-exec']).toEqual({ inline: ['${self.triggers.script}'], on_failure: 'continue', when: 'destroy' });
   });
 });
 

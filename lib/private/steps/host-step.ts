@@ -22,6 +22,11 @@ export interface HostStepOptions {
   readonly connection: SSHProvisionerConnection;
   /** Stable strings; any change replaces the resource and re-runs the step. */
   readonly triggers: { readonly [key: string]: string };
+  /**
+   * Values stored on the resource that must NOT replace it when they change (read with
+   * engine.selfValue): terraform_data `input`; on null_resource, triggers with ignore_changes.
+   */
+  readonly values?: { readonly [key: string]: string };
   readonly dependsOn?: ITerraformDependable[];
   readonly uploads?: HostStepUpload[];
   /** Full script text run by remote-exec (starts with a shebang). */
@@ -46,11 +51,17 @@ export function createHostStep(scope: Construct, id: string, o: HostStepOptions)
       onFailure: o.onFailure,
     });
   }
-  const triggers: { [key: string]: string } = {};
-  for (const key of Object.keys(o.triggers).sort()) triggers[key] = escapeTerraformTemplate(o.triggers[key]);
+  const escapeAll = (m: { readonly [key: string]: string }) => {
+    const out: { [key: string]: string } = {};
+    for (const key of Object.keys(m).sort()) out[key] = escapeTerraformTemplate(m[key]);
+    return out;
+  };
+  const triggers = escapeAll(o.triggers);
+  const values = o.values ? escapeAll(o.values) : undefined;
   const common = { connection: o.connection, provisioners, dependsOn: o.dependsOn };
   if (o.engine.resourceType === 'null_resource') {
-    return new NullResource(scope, id, { ...common, triggers });
+    const lifecycle = values ? { ignoreChanges: Object.keys(values).map((k) => `triggers["${k}"]`) } : undefined;
+    return new NullResource(scope, id, { ...common, triggers: { ...triggers, ...values }, lifecycle });
   }
-  return new DataResource(scope, id, { ...common, triggersReplace: triggers });
+  return new DataResource(scope, id, { ...common, triggersReplace: triggers, input: values });
 }

@@ -41,49 +41,54 @@ export function managerConnection(b: Bastion): SSHProvisionerConnection {
 
 /**
  * Destroy-time provisioners may only read their own resource (`self`), so the teardown
- * resource stores what it needs to connect in its triggers. Key material from a variable cannot
- * be stored without putting it in state: then there is no teardown resource (undefined).
+ * resource stores what it needs to connect. Only the host's identity (host, port) replaces it:
+ * a moved key, a new host key or a new script must never run the teardown of a live host.
+ * Key material from a variable cannot be stored without putting it in state: then there is
+ * no teardown resource (undefined).
  */
-export function teardownConnection(b: Bastion, engine: StepEngine): { connection: SSHProvisionerConnection; triggers: { [key: string]: string } } | undefined {
+export function teardownConnection(b: Bastion, engine: StepEngine): {
+  connection: SSHProvisionerConnection;
+  identity: { [key: string]: string };
+  values: { [key: string]: string };
+} | undefined {
   const key = b.privateKey;
   const jumpKey = b.jumpHost?.privateKey;
   if (key.kind === 'value' || jumpKey?.kind === 'value') return undefined;
-  const self = (k: string) => engine.selfTrigger(k);
-  const triggers: { [key: string]: string } = {
-    host: b.host,
-    port: String(b.port),
+  const value = (k: string) => engine.selfValue(k);
+  const identity: { [key: string]: string } = { host: b.host, port: String(b.port) };
+  const values: { [key: string]: string } = {
     user: b.user,
     key_path: key.kind === 'file' ? key.source : '',
     host_key: b.hostKey ?? '',
   };
   const connection: SSHProvisionerConnection = {
     type: 'ssh',
-    host: self('host'),
-    port: Token.asNumber(self('port')),
-    user: self('user'),
-    privateKey: key.kind === 'file' ? `\${file(pathexpand(${self('key_path').slice(2, -1)}))}` : undefined,
+    host: engine.selfTrigger('host'),
+    port: Token.asNumber(engine.selfTrigger('port')),
+    user: value('user'),
+    privateKey: key.kind === 'file' ? `\${file(pathexpand(${value('key_path').slice(2, -1)}))}` : undefined,
     agent: key.kind === 'agent' ? 'true' : 'false',
-    hostKey: b.hostKey ? self('host_key') : undefined,
+    hostKey: b.hostKey ? value('host_key') : undefined,
     timeout: b.connectTimeout,
   };
   if (b.jumpHost) {
     const j = b.jumpHost;
-    Object.assign(triggers, {
+    Object.assign(values, {
       jump_host: j.host,
       jump_port: String(j.port ?? 22),
       jump_user: j.user ?? b.user,
-      jump_key_path: jumpKey?.kind === 'file' ? jumpKey.source : triggers.key_path,
+      jump_key_path: jumpKey?.kind === 'file' ? jumpKey.source : values.key_path,
       jump_host_key: j.hostKey ?? '',
     });
     Object.assign(connection, {
-      bastionHost: self('jump_host'),
-      bastionPort: Token.asNumber(self('jump_port')),
-      bastionUser: self('jump_user'),
-      bastionPrivateKey: (jumpKey ?? key).kind === 'file' ? `\${file(pathexpand(${self('jump_key_path').slice(2, -1)}))}` : undefined,
-      bastionHostKey: j.hostKey ? self('jump_host_key') : undefined,
+      bastionHost: value('jump_host'),
+      bastionPort: Token.asNumber(value('jump_port')),
+      bastionUser: value('jump_user'),
+      bastionPrivateKey: (jumpKey ?? key).kind === 'file' ? `\${file(pathexpand(${value('jump_key_path').slice(2, -1)}))}` : undefined,
+      bastionHostKey: j.hostKey ? value('jump_host_key') : undefined,
     });
   }
-  return { connection, triggers };
+  return { connection, identity, values };
 }
 
 const NULL_PROVIDER_ID = 'cdktf-gitlab-runner-null';
