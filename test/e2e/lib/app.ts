@@ -136,7 +136,7 @@ export function stripAnsi(s: string): string {
  */
 export function appliedAddresses(output: string): { created: string[]; destroyed: string[]; modified: string[] } {
   const pick = (verb: string) => {
-    const re = new RegExp(`([A-Za-z0-9_.\\[\\]"-]+)(?: \\([^)\\n]*\\))?: ${verb}\\.\\.\\.`, 'g');
+    const re = new RegExp(`([A-Za-z0-9_.\\[\\]"-]+)(?: \\([^)\\n]*\\))*: ${verb}\\.\\.\\.`, 'g');
     const set = new Set<string>();
     for (const m of output.matchAll(re)) set.add(m[1]);
     return [...set].sort();
