@@ -19,11 +19,12 @@ describe('appliedAddresses', () => {
       'local-sandbox  terraform_data.sandbox_config_83F94BCE (sandbox/config): Creating...',
       '               terraform_data.plain: Creating...',
       'local-sandbox  terraform_data.x (x): Modifying... [id=2]',
+      'local-sandbox  terraform_data.sandbox_teardown_CA9C1746 (sandbox/teardown) (deposed object 380ed4dc): Destroying... [id=3]',
       'local-sandbox  terraform_data.sandbox_config_83F94BCE (sandbox/config): Creation complete after 1s',
     ].join('\n');
     expect(appliedAddresses(out)).toEqual({
       created: ['terraform_data.plain', 'terraform_data.sandbox_config_83F94BCE'],
-      destroyed: ['terraform_data.sandbox_config_83F94BCE'],
+      destroyed: ['terraform_data.sandbox_config_83F94BCE', 'terraform_data.sandbox_teardown_CA9C1746'],
       modified: ['terraform_data.x'],
     });
   });
