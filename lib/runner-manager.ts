@@ -201,7 +201,7 @@ export class GitlabRunnerManager extends Construct {
         dependsOn,
         // An upload that repeats a trigger (the config template) reads it from the resource
         // itself, so the stack holds the text once.
-        uploads: step.upload ? [{ content: uploadContent(step, this.engine), destination: step.upload.destination, isExpression: step.upload.content === step.triggers.config }] : undefined,
+        uploads: step.upload ? [{ content: uploadContent(step, this.engine), destination: step.upload.destination, isExpression: isTriggerCopy(step) }] : undefined,
         script: step.script,
       });
     }
@@ -231,7 +231,11 @@ export class GitlabRunnerManager extends Construct {
 }
 
 function uploadContent(step: PlannedStep, engine: StepEngine): string {
-  return step.upload!.content === step.triggers.config ? engine.selfTrigger('config') : step.upload!.content;
+  return isTriggerCopy(step) ? engine.selfTrigger('config') : step.upload!.content;
+}
+
+function isTriggerCopy(step: PlannedStep): boolean {
+  return step.upload !== undefined && step.upload.content === step.triggers.config;
 }
 
 function isBastion(b: Bastion | BastionProps): b is Bastion {

@@ -62,6 +62,9 @@ export class RunnerToken {
     if (!isUnresolved(value) && typeof value === 'string' && /^glrt-/.test(value)) {
       throw GitlabRunnerError.at('token', 'got a glrt- authentication token as a registration token; a glrt- value is never passed to `register --registration-token`. Fix: RunnerToken.authenticationToken(ref).');
     }
+    if (!isUnresolved(value)) {
+      throw GitlabRunnerError.at('token', 'got a literal registration token, expected a sensitive Terraform variable or reference: a literal would be written into cdktf.out and state. Fix: RunnerToken.registrationToken(new TerraformVariable(this, "registration_token", { type: "string", sensitive: true }).stringValue).');
+    }
     checkOptions(options);
     return new RunnerToken('registration', value, options);
   }

@@ -46,3 +46,23 @@ export function deployTimePlaceholder(text: string): string {
 export function fingerprint(value: string): string {
   return Fn.sha256(value);
 }
+
+/** The deploy-time references (cdktf token texts) inside `text`, in order. */
+export function referencesIn(text: string): string[] {
+  return [...text.matchAll(TOKEN_TEXT)].map((m) => m[0]);
+}
+
+/** `text` with every deploy-time reference replaced by `placeholder` (for previews and hashes). */
+export function withoutReferences(text: string, placeholder: string): string {
+  return text.replace(TOKEN_TEXT, () => placeholder);
+}
+
+/**
+ * Terraform-side sha256 of the values `text` references (so a trigger changes when a
+ * referenced value does, and cdktf's token numbering never matters); undefined when `text`
+ * references nothing.
+ */
+export function referencesFingerprint(text: string): string | undefined {
+  const refs = referencesIn(text);
+  return refs.length === 0 ? undefined : Fn.sha256(refs.join(' '));
+}

@@ -1,4 +1,4 @@
-import { Testing } from 'cdktf';
+import { TerraformVariable, Testing } from 'cdktf';
 import { GitlabRunnerError, GitlabRunnerManager, RunnerInstallSource, RunnerToken, SshKey, StepEngine } from '../../lib';
 import { managerProps, newStack, SHA_B, stepResources, synthManager, triggersOf } from './helpers';
 
@@ -263,5 +263,56 @@ describe('unknown props are never ignored', () => {
     };
     expect(run).toThrow(start);
     expect(run).toThrow(fix);
+  });
+});
+
+describe('deploy-time references (F11/F12)', () => {
+  test('a literal registration token is a synth error', () => {
+    expect(() => RunnerToken.registrationToken('GR1348941PLACEHOLDER')).toThrow('token: got a literal registration token, expected a sensitive Terraform variable or reference');
+  });
+
+  test('config values with references: the readable trigger shows a placeholder, a sha256 of the values detects changes', () => {
+    const { json, manager } = synthManager((s) => {
+      const p = managerProps(s.token);
+      return { runners: [{ ...p.runners[0], config: { ...p.runners[0].config, environment: [`AWS_SECRET_ACCESS_KEY=${s.secretKey}`] } }] };
+    });
+    const config = stepResources(json).get('config')!.body;
+    expect(triggersOf(config).config).toContain('environment = ["AWS_SECRET_ACCESS_KEY=[deploy-time value]"]');
+    expect(triggersOf(config).config_references).toBe('${sha256(var.cache_secret_key)}');
+    // the upload carries the real reference; the preview never does
+    expect(config.provisioner.find((p: any) => p.file).file.content).toContain('AWS_SECRET_ACCESS_KEY=${var.cache_secret_key}');
+    expect(manager.redactedConfig).toContain('AWS_SECRET_ACCESS_KEY=[deploy-time value]');
+    expect(JSON.stringify(json.resource.local_file)).not.toContain('var.cache_secret_key');
+  });
+
+  test('step triggers never hash cdktf token numbering, and change with the referenced value', () => {
+    const build = (extraTokensFirst: number) => synthManager((s) => {
+      for (let i = 0; i < extraTokensFirst; i++) new TerraformVariable(s.stack, `unrelated_${i}`, { type: 'string' });
+      const region = new TerraformVariable(s.stack, 'region', { type: 'string' }).stringValue;
+      const p = managerProps(s.token);
+      return { runners: [{ ...p.runners[0], config: { ...p.runners[0].config, machine: { ...p.runners[0].config.machine, machineOptions: [`amazonec2-region=${region}`] } } }] };
+    });
+    const a = triggersOf(stepResources(build(0).json).get('bootstrap-docker')!.body);
+    const b = triggersOf(stepResources(build(3).json).get('bootstrap-docker')!.body);
+    expect(b).toEqual(a);
+    expect(a.script_references).toBe('${sha256(var.region)}');
+    const script: string = stepResources(build(0).json).get('bootstrap-docker')!.body.provisioner[0]['remote-exec'].inline[0];
+    expect(script).toMatch(/GLR_BOOTSTRAP_HASH='\$\{sha256\("[0-9a-f]{64} \$\{var\.region\}"\)\}'/);
+  });
+
+  test('the marker text in a config value is a synth error (it would pull a secret into the value)', () => {
+    const s = newStack();
+    const p = managerProps(s.token);
+    expect(() => new GitlabRunnerManager(s.stack, 'ci', { ...p, runners: [{ ...p.runners[0], config: { ...p.runners[0].config, environment: ['LEAK=@@GLR_SECRET:runner-docker-token@@'] } }] }))
+      .toThrow('runners: a config value contains the text "@@GLR_SECRET:"');
+  });
+
+  test('each bootstrap step has its own machine name (and stored hash)', () => {
+    const { manager } = synthManager((s) => {
+      const p = managerProps(s.token);
+      return { runners: [p.runners[0], { ...p.runners[0], config: { ...p.runners[0].config, name: 'second' } }] };
+    });
+    const names = manager.steps.filter((st) => st.id.startsWith('bootstrap-')).map((st) => /GLR_BOOTSTRAP_MACHINE='([^']+)'/.exec(st.script)![1]);
+    expect(names).toEqual(['glr-ci-bootstrap-docker', 'glr-ci-bootstrap-second']);
   });
 });

@@ -11,8 +11,8 @@ import { MachineBootstrap } from '../../machine-bootstrap';
 import { RunnerInstallSource } from '../../runner-install-source';
 import { RunnerToken } from '../../runner-token';
 import { CacheServerProps, checkPortNumber, checkSupportAddress, RegistryMirrorProps } from '../../support-services';
-import { deployTimePlaceholder, fingerprint, isUnresolved } from '../framework';
-import { buildScriptBundle, buildStepScript, HOST_SCRIPTS_PATH } from '../scripts/step-script';
+import { deployTimePlaceholder, fingerprint, isUnresolved, referencesFingerprint, referencesIn, withoutReferences } from '../framework';
+import { buildScriptBundle, buildStepScript, HOST_SCRIPTS_PATH, readHostScript } from '../scripts/step-script';
 import { sha256Hex, stableJson } from './hash';
 
 export const STATE_DIR = '/var/lib/cdktf-gitlab-runner';
@@ -138,7 +138,13 @@ export function planManager(input: ManagerPlanInput): ManagerPlan {
     return `runner-${runner}-${rest}`.toLowerCase();
   };
   const template = config.render({ secret: (ref) => marker(secretName(ref)) });
-  const redactedConfig = config.renderRedacted();
+  // Deploy-time values (references) may be sensitive: previews and the readable trigger show a
+  // placeholder, and a Terraform-side sha256 of the values detects their changes.
+  const redactedConfig = withoutReferences(config.renderRedacted(), DEPLOY_TIME);
+  const injected = /@@GLR_SECRET:/.test(withoutReferences(config.renderRedacted(), ''));
+  if (injected) {
+    throw GitlabRunnerError.at('runners', 'a config value contains the text "@@GLR_SECRET:", the marker the host replaces with a secret file\'s content; a value could copy a token into a job\'s environment. Fix: remove that text from the value.');
+  }
 
   const b = new StepBuilder(input.hostIdentity);
   const common = { GLR_STATE_DIR: STATE_DIR, GLR_SECRETS_DIR: SECRETS_DIR };
@@ -203,14 +209,15 @@ export function planManager(input: ManagerPlanInput): ManagerPlan {
       const driver = full ? String(r.machine?.machineDriver ?? '') : 'none';
       const options = full ? (r.machine?.machineOptions ?? []).map(String) : [];
       const id = input.bootstrap.mode === 'certs-only' ? 'bootstrap' : `bootstrap-${names.get(i)}`;
-      const hash = sha256Hex(stableJson({ driver, options, mode: input.bootstrap.mode, storage: input.machineStoragePath }));
+      const hash = hashOf(stableJson({ driver, options, mode: input.bootstrap.mode, storage: input.machineStoragePath }));
       b.add(id, `one docker-machine create (${full ? `driver ${driver}` : 'certificates only'}) + rm before the first start`, 'bootstrap-machine', {
         ...common,
         GLR_MACHINE_DRIVER: driver,
         GLR_MACHINE_OPTIONS: options.join('\n'),
         GLR_MACHINE_STORAGE_PATH: input.machineStoragePath,
         GLR_BOOTSTRAP_MODE: input.bootstrap.mode,
-        GLR_BOOTSTRAP_MACHINE: `${input.machineNamePrefix}-bootstrap`,
+        // one machine name (and so one stored hash) per bootstrap step
+        GLR_BOOTSTRAP_MACHINE: input.bootstrap.mode === 'certs-only' ? `${input.machineNamePrefix}-bootstrap` : `${input.machineNamePrefix}-bootstrap-${machineSafe(names.get(i) ?? String(i))}`,
         GLR_BOOTSTRAP_HASH: hash,
       }, previous ? [previous] : ['docker-machine', 'service-dropin']);
       previous = id;
@@ -271,7 +278,7 @@ export function planManager(input: ManagerPlanInput): ManagerPlan {
     if (max !== undefined && !isUnresolved(max)) longest = Math.max(longest ?? 0, max);
   });
 
-  const restartHash = sha256Hex(stableJson(restartSensitive(config), (v) => (isUnresolved(v) ? '<deploy-time>' : v)));
+  const restartHash = hashOf(stableJson(restartSensitive(config)));
   const templatePath = `${STAGE_DIR}/config.toml.tmpl`;
   b.add('config', `write ${input.configPath} (0600, atomic); the runner reloads it within 3 s`, 'apply-config', {
     ...common,
@@ -279,7 +286,7 @@ export function planManager(input: ManagerPlanInput): ManagerPlan {
     GLR_CONFIG_PATH: input.configPath,
     GLR_RESTART_HASH: restartHash,
     GLR_SERVICE_NAME: input.serviceName,
-  }, [...beforeConfig, ...supportSteps, ...secretSteps, ...registerSteps], { config: template }, { content: template, destination: templatePath }, [...secretSteps, ...registerSteps]);
+  }, [...beforeConfig, ...supportSteps, ...secretSteps, ...registerSteps], withReferences({ config: withoutReferences(template, DEPLOY_TIME) }, 'config_references', template), { content: template, destination: templatePath }, [...secretSteps, ...registerSteps]);
   b.add('service', `enable and start ${input.serviceName} (only now that config.toml is final)`, 'enable-service', {
     ...common,
     GLR_SERVICE_NAME: input.serviceName,
@@ -307,12 +314,32 @@ export function planManager(input: ManagerPlanInput): ManagerPlan {
 }
 
 /** The marker apply-config.sh replaces with the secret file's content. */
+export const DEPLOY_TIME = '[deploy-time value]';
+
 export function marker(secretName: string): string {
   return `@@GLR_SECRET:${secretName}@@`;
 }
 
 function runnerTokenSecret(name: string | undefined): string {
   return `runner-${name}-token`.toLowerCase();
+}
+
+/** sha256 of `text`, computed by Terraform when `text` holds deploy-time references. */
+function hashOf(text: string): string {
+  const refs = referencesIn(text);
+  if (refs.length === 0) return sha256Hex(text);
+  // only hex digits and references go to Terraform's sha256 (no quotes to escape)
+  return fingerprint([sha256Hex(withoutReferences(text, DEPLOY_TIME)), ...refs].join(' '));
+}
+
+/** Adds `key` = Terraform-side sha256 of the references in `text`, when there are any. */
+function withReferences(triggers: { [key: string]: string }, key: string, text: string): { [key: string]: string } {
+  const refs = referencesFingerprint(text);
+  return refs ? { ...triggers, [key]: refs } : triggers;
+}
+
+function machineSafe(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9-]+/g, '-');
 }
 
 /** Settings the runner does not reload from config.toml: a change restarts the service. */
@@ -382,14 +409,17 @@ class StepBuilder {
   ): void {
     // Triggers hash what runs (the inline script). Steps source lib.sh and their body from the
     // host; prepare first installs them there from the stack's one copy (its preamble).
-    const inline = buildStepScript(scriptName, env);
     const script = buildStepScript(scriptName, env, { scripts: 'host', preamble });
+    // What decides the step: its variables and its own script body. lib.sh is not part of it
+    // (a library patch must not re-run every step), references count by value, not token text.
+    const decisive = `${withoutReferences(buildStepScript(scriptName, env, { scripts: 'host' }), DEPLOY_TIME)}\n${readHostScript(`${scriptName}.sh`)}`;
     this.steps.push({
       id,
       description,
       script,
       dependsOn: [...new Set(dependsOn)],
-      triggers: { host: this.hostIdentity, script_sha256: sha256Hex(inline), ...extraTriggers },
+      // (*_HASH variables are derived from the other variables: their references count there)
+      triggers: withReferences({ host: this.hostIdentity, script_sha256: sha256Hex(decisive), ...extraTriggers }, 'script_references', Object.entries(env).filter(([k]) => !k.endsWith('_HASH')).map(([, v]) => v).join('\n')),
       triggerOnReplace,
       upload,
     });

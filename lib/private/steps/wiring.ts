@@ -25,7 +25,7 @@ export function managerConnection(b: Bastion): SSHProvisionerConnection {
     user: b.user,
     privateKey,
     agent: key.kind === 'agent' ? 'true' : 'false',
-    hostKey: b.hostKey,
+    hostKey: b.hostKey === undefined ? undefined : escapeTerraformTemplate(b.hostKey),
     timeout: b.connectTimeout,
     ...(jump
       ? {
@@ -33,7 +33,7 @@ export function managerConnection(b: Bastion): SSHProvisionerConnection {
         bastionPort: jump.port ?? 22,
         bastionUser: jump.user ?? b.user,
         bastionPrivateKey: jumpKey ? (jumpKey.kind === 'file' ? Fn.file(Fn.pathexpand(jumpKey.source)) : jumpKey.kind === 'value' ? jumpKey.source : undefined) : privateKey,
-        bastionHostKey: jump.hostKey,
+        bastionHostKey: jump.hostKey === undefined ? undefined : escapeTerraformTemplate(jump.hostKey),
       }
       : {}),
   };
