@@ -78,7 +78,7 @@ export class Bastion extends Construct {
 export function validateBastionProps(props: BastionProps, path: string): void {
   const literal = (v: unknown): boolean => v !== undefined && !isUnresolved(v);
   if (!props || typeof props !== 'object') throw GitlabRunnerError.at(path, 'expected bastion props { host, privateKey, ... }. Fix: pass { host: "203.0.113.10", privateKey: SshKey.fromFile("~/.ssh/id_ed25519") }.');
-  if (literal(props.host) && (typeof props.host !== 'string' || !/^[A-Za-z0-9.:\-\[\]]+$/.test(props.host))) {
+  if (props.host === undefined || (literal(props.host) && (typeof props.host !== 'string' || !/^[A-Za-z0-9.:\-\[\]]+$/.test(props.host)))) {
     throw GitlabRunnerError.at(`${path}.host`, `got ${JSON.stringify(props.host)}, expected an IP address or DNS name without scheme, port or spaces. Fix: host: "203.0.113.10" and port: 2222.`);
   }
   checkPort(props.port, `${path}.port`);

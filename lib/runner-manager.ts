@@ -4,7 +4,7 @@
  *   prepare -> docker -> runner install -> docker-machine -> service drop-in -> bootstrap
  *   -> secrets -> registration -> config.toml -> service enabled and started; teardown at destroy.
  */
-import { Annotations, ITerraformDependable, TerraformResource } from 'cdktf';
+import { Annotations, ITerraformDependable, TerraformResource, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { Bastion, BastionProps } from './bastion';
 import { RunnerConfigProps, RunnerProps } from './config/props.generated';
@@ -128,6 +128,8 @@ export class GitlabRunnerManager extends Construct {
   public readonly steps: readonly PlannedStep[];
   /** The Terraform resources of the steps, by step id. */
   public readonly resources: { readonly [stepId: string]: TerraformResource };
+  /** The local redacted copy's file name (relative to the stack's directory), if any. */
+  public readonly redactedConfigFileName?: string;
 
   constructor(scope: Construct, id: string, props: GitlabRunnerManagerProps) {
     super(scope, id);
@@ -135,13 +137,48 @@ export class GitlabRunnerManager extends Construct {
     if (props.bastion && !isBastion(props.bastion)) checkKnownProps(props.bastion, BASTION_PROPS, 'bastion');
     if (props.dockerMachine) checkKnownProps(props.dockerMachine, ['version', 'url', 'sha256', 'insecureSkipChecksum', 'drivers'], 'dockerMachine');
     (Array.isArray(props.runners) ? props.runners : []).forEach((r, i) => checkKnownProps(r, ['token', 'config'], `runners[${i}]`));
+    if (props.registryMirror) checkKnownProps(props.registryMirror, ['address', 'port', 'remoteUrl', 'image', 'bindToAddress'], 'registryMirror');
+    if (props.cacheServer) checkKnownProps(props.cacheServer, ['address', 'port', 'bucket', 'accessKey', 'secretKey', 'image', 'bindToAddress'], 'cacheServer');
+    checkChoice(props.engine, 'engine', 'resourceType', 'StepEngine.nullResource() or StepEngine.terraformData()');
+    checkChoice(props.bootstrap, 'bootstrap', 'mode', 'MachineBootstrap.fullMachine() or MachineBootstrap.certificatesOnly()');
+    checkChoice(props.docker, 'docker', 'mode', 'DockerSource.distroPackages(), DockerSource.dockerRepository() or DockerSource.preinstalled()');
+    checkChoice(props.runnerSource, 'runnerSource', 'mode', 'RunnerInstallSource.packageRepository(), RunnerInstallSource.binary({ url, sha256 }) or RunnerInstallSource.preinstalled()');
     this.engine = props.engine ?? StepEngine.nullResource();
     this.bastion = isBastion(props.bastion) ? props.bastion : new Bastion(this, 'bastion', props.bastion);
     this.runnerVersion = checkVersion(props.runnerVersion);
     this.stopTimeoutSeconds = checkWhole(props.stopTimeoutSeconds ?? 7200, 'stopTimeoutSeconds', 1);
     this.machineNamePrefix = checkPrefix(props.machineNamePrefix ?? `glr-${id.toLowerCase().replace(/[^a-z0-9-]+/g, '-')}`);
-    this.configPath = props.configPath ?? '/etc/gitlab-runner/config.toml';
+    this.configPath = checkAbsolutePath(props.configPath ?? '/etc/gitlab-runner/config.toml', 'configPath');
     this.serviceName = props.serviceName ?? 'gitlab-runner';
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/.test(this.serviceName)) {
+      throw GitlabRunnerError.at('serviceName', `got ${JSON.stringify(this.serviceName)}, expected a systemd unit name of letters, digits, "_", ".", "@" or "-". Fix: serviceName: "gitlab-runner".`);
+    }
+    const source = props.runnerSource ?? RunnerInstallSource.packageRepository();
+    if (source.mode === 'repository') {
+      // The package's own unit reads /etc/gitlab-runner/config.toml as service gitlab-runner.
+      const fixed: [string, unknown, string][] = [
+        ['configPath', props.configPath, '/etc/gitlab-runner/config.toml'],
+        ['serviceName', props.serviceName, 'gitlab-runner'],
+        ['serviceUser', props.serviceUser, 'gitlab-runner'],
+        ['workingDirectory', props.workingDirectory, '/home/gitlab-runner'],
+      ];
+      for (const [name, value, wanted] of fixed) {
+        if (value !== undefined && value !== wanted) {
+          throw GitlabRunnerError.at(name, `got ${JSON.stringify(value)}, but the package repository's service always uses ${JSON.stringify(wanted)}; the value would be ignored. Fix: remove ${name}, or install with RunnerInstallSource.binary({ url, sha256 }), whose service this library creates.`);
+        }
+      }
+    }
+    checkAbsolutePath(props.machineStoragePath ?? '/root/.docker/machine', 'machineStoragePath');
+    checkAbsolutePath(props.workingDirectory ?? '/home/gitlab-runner', 'workingDirectory');
+    if (props.longestJobSeconds !== undefined) checkWhole(props.longestJobSeconds, 'longestJobSeconds', 1);
+    if (this.stopTimeoutSeconds > 31_536_000) {
+      throw GitlabRunnerError.at('stopTimeoutSeconds', `got ${this.stopTimeoutSeconds}, expected at most 31536000 (a year). Fix: stopTimeoutSeconds: 7200 (or the longest job's timeout).`);
+    }
+    if (props.redactedConfigFile !== undefined && props.redactedConfigFile !== false
+      && (typeof props.redactedConfigFile !== 'string' || !/^[A-Za-z0-9_.\/-]*[A-Za-z0-9_.-]$/.test(props.redactedConfigFile) || props.redactedConfigFile.startsWith('/'))) {
+      throw GitlabRunnerError.at('redactedConfigFile', `got ${JSON.stringify(props.redactedConfigFile)}, expected a relative file name of letters, digits, ".", "_", "-" and "/", or false. Fix: redactedConfigFile: "${id}.config.redacted.toml".`);
+    }
+    checkUniqueOnStack(this, id, props);
     const teardownConcurrency = checkWhole(props.teardownConcurrency ?? 4, 'teardownConcurrency', 1);
 
     if (!Array.isArray(props.runners) || props.runners.length === 0) {
@@ -157,7 +194,7 @@ export class GitlabRunnerManager extends Construct {
     const plan: ManagerPlan = planManager({
       id,
       runnerVersion: this.runnerVersion,
-      runnerSource: props.runnerSource ?? RunnerInstallSource.packageRepository(),
+      runnerSource: source,
       docker: props.docker ?? DockerSource.distroPackages(),
       dockerMachine,
       bootstrap: props.bootstrap ?? MachineBootstrap.fullMachine(),
@@ -224,6 +261,7 @@ export class GitlabRunnerManager extends Construct {
     }
     this.resources = resources;
 
+    this.redactedConfigFileName = props.redactedConfigFile === false ? undefined : props.redactedConfigFile ?? `${id}.config.redacted.toml`;
     if (props.redactedConfigFile !== false) {
       writeRedactedCopy(this, this.engine, props.redactedConfigFile ?? `${id}.config.redacted.toml`, this.redactedConfig, resources.config);
     }
@@ -258,6 +296,43 @@ function checkWhole(v: unknown, path: string, min: number): number {
     throw GitlabRunnerError.at(path, `got ${JSON.stringify(v)}, expected a whole number >= ${min}. Fix: ${path}: ${Math.max(min, Math.round(Number(v)) || min)}.`);
   }
   return v;
+}
+
+function checkChoice(value: unknown, path: string, field: string, allowed: string): void {
+  if (value === undefined) return;
+  if (!value || typeof value !== 'object' || typeof (value as Record<string, unknown>)[field] !== 'string') {
+    throw GitlabRunnerError.at(path, `got ${JSON.stringify(value)}, expected ${allowed}. Fix: use one of those factories.`);
+  }
+}
+
+function checkAbsolutePath(value: unknown, path: string): string {
+  if (typeof value !== 'string' || !/^\/[^\s'"$`\\]*$/.test(value) || value.split('/').includes('..')) {
+    throw GitlabRunnerError.at(path, `got ${JSON.stringify(value)}, expected an absolute path without spaces, quotes, "$" or "..". Fix: ${path}: "${path === 'configPath' ? '/etc/gitlab-runner/config.toml' : path === 'workingDirectory' ? '/home/gitlab-runner' : '/root/.docker/machine'}".`);
+  }
+  return value;
+}
+
+/**
+ * Two managers on one host would overwrite each other's config.toml, secrets and state; two
+ * machine-name prefixes where one starts the other would let teardown remove the other's machines.
+ */
+function checkUniqueOnStack(self: GitlabRunnerManager, id: string, props: GitlabRunnerManagerProps): void {
+  const stack = TerraformStack.of(self);
+  const others = stack.node.findAll().filter((c): c is GitlabRunnerManager => c !== self && typeof (c as GitlabRunnerManager).machineNamePrefix === 'string' && (c as GitlabRunnerManager).bastion !== undefined);
+  for (const other of others) {
+    const b = other.bastion;
+    if (!isUnresolved(b.host) && !isUnresolved(self.bastion.host) && b.host === self.bastion.host && b.port === self.bastion.port) {
+      throw GitlabRunnerError.at('bastion.host', `got ${JSON.stringify(self.bastion.host)}:${self.bastion.port}, which manager ${JSON.stringify(other.node.path)} already provisions; two managers on one host overwrite each other's config.toml, secrets and service. Fix: put both runners in one manager's runners list.`);
+    }
+    const [a, c] = [`${self.machineNamePrefix}-`, `${other.machineNamePrefix}-`];
+    if (a.startsWith(c) || c.startsWith(a)) {
+      throw GitlabRunnerError.at('machineNamePrefix', `got ${JSON.stringify(self.machineNamePrefix)}, which overlaps the prefix ${JSON.stringify(other.machineNamePrefix)} of manager ${JSON.stringify(other.node.path)}: teardown of one would remove the other's machines. Fix: machineNamePrefix: "glr-${id.toLowerCase()}-x" or another prefix that does not start the other.`);
+    }
+    const file = (p: GitlabRunnerManagerProps, i: string) => (p.redactedConfigFile === false ? undefined : p.redactedConfigFile ?? `${i}.config.redacted.toml`);
+    if (file(props, id) !== undefined && file(props, id) === other.redactedConfigFileName) {
+      throw GitlabRunnerError.at('redactedConfigFile', `got ${JSON.stringify(file(props, id))}, which manager ${JSON.stringify(other.node.path)} writes too. Fix: redactedConfigFile: "${id}-2.config.redacted.toml".`);
+    }
+  }
 }
 
 function checkPrefix(p: unknown): string {

@@ -316,3 +316,35 @@ describe('deploy-time references (F11/F12)', () => {
     expect(names).toEqual(['glr-ci-bootstrap-docker', 'glr-ci-bootstrap-second']);
   });
 });
+
+describe('more bad input, each with the property path', () => {
+  test.each([
+    ['bastion without host', (p: any) => ({ ...p, bastion: { privateKey: p.bastion.privateKey } }), 'bastion.host: got undefined'],
+    ['bootstrap as a string', (p: any) => ({ ...p, bootstrap: 'full' }), 'bootstrap: got "full", expected MachineBootstrap.fullMachine() or MachineBootstrap.certificatesOnly().'],
+    ['docker as a string', (p: any) => ({ ...p, docker: 'apt' }), 'docker: got "apt", expected DockerSource.distroPackages()'],
+    ['engine as an object', (p: any) => ({ ...p, engine: {} }), 'engine: got {}, expected StepEngine.nullResource() or StepEngine.terraformData().'],
+    ['configPath with the package repository', (p: any) => ({ ...p, configPath: '/opt/x/config.toml' }), 'configPath: got "/opt/x/config.toml", but the package repository\'s service always uses "/etc/gitlab-runner/config.toml"'],
+    ['relative configPath', (p: any) => ({ ...p, configPath: 'config.toml', runnerSource: RunnerInstallSource.preinstalled() }), 'configPath: got "config.toml", expected an absolute path'],
+    ['service name with spaces', (p: any) => ({ ...p, serviceName: 'gitlab runner;x' }), 'serviceName: got "gitlab runner;x", expected a systemd unit name'],
+    ['relative machine storage', (p: any) => ({ ...p, machineStoragePath: 'machines' }), 'machineStoragePath: got "machines", expected an absolute path'],
+    ['names differing in case', (p: any) => ({ ...p, runners: [p.runners[0], { ...p.runners[0], config: { ...p.runners[0].config, name: 'Docker' } }] }), 'runners[1].config.name: got "Docker" twice'],
+    ['unknown cache server prop', (p: any) => ({ ...p, cacheServer: { address: '10.0.0.5', bukcet: 'x' } }), 'cacheServer.bukcet: is not a property of cacheServer'],
+    ['redacted file outside the stack dir', (p: any) => ({ ...p, redactedConfigFile: '/tmp/x.toml' }), 'redactedConfigFile: got "/tmp/x.toml", expected a relative file name'],
+  ])('%s', (_name, edit, message) => {
+    const s = newStack();
+    expect(() => new GitlabRunnerManager(s.stack, 'ci', edit(managerProps(s.token)))).toThrow(message);
+  });
+
+  test('two managers on the same host are an error', () => {
+    const s = newStack();
+    new GitlabRunnerManager(s.stack, 'blue', managerProps(s.token));
+    expect(() => new GitlabRunnerManager(s.stack, 'green', managerProps(s.token))).toThrow('bastion.host: got "198.51.100.10":22, which manager "test/blue" already provisions');
+  });
+
+  test('overlapping machine name prefixes are an error (teardown of one would hit the other)', () => {
+    const s = newStack();
+    new GitlabRunnerManager(s.stack, 'ci', managerProps(s.token));
+    const other = { ...managerProps(s.token), bastion: { host: '198.51.100.11', privateKey: SshKey.fromFile('~/.ssh/id_ed25519') } };
+    expect(() => new GitlabRunnerManager(s.stack, 'ci-2', other)).toThrow('machineNamePrefix: got "glr-ci-2", which overlaps the prefix "glr-ci" of manager "test/ci"');
+  });
+});

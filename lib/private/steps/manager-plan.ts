@@ -107,7 +107,7 @@ export function planManager(input: ManagerPlanInput): ManagerPlan {
     const name = config.name;
     if (typeof name !== 'string' || !RUNNER_NAME.test(name)) {
       errors.push({ level: 'error', path: `${path}.config.name`, message: `got ${JSON.stringify(name)}, expected a name of letters, digits, ".", "_" or "-" (the host keeps this runner's token and registration under it). Fix: name: "docker-autoscale".` });
-    } else if ([...names.values()].includes(name)) {
+    } else if ([...names.values()].some((n) => n.toLowerCase() === name.toLowerCase())) {
       errors.push({ level: 'error', path: `${path}.config.name`, message: `got ${JSON.stringify(name)} twice; runner names must be unique on a bastion. Fix: name: "${name}-2".` });
     } else {
       names.set(i, name);
