@@ -15,6 +15,8 @@ export class LocalSandboxStack extends TerraformStack {
     new LocalBackend(this, { path: `../../../terraform.${id}.tfstate` });
     const runnerToken = new TerraformVariable(this, 'runner_token', { type: 'string', sensitive: true, description: 'Authentication token (glrt-...) of runner "auth-runner"' });
     const registrationToken = new TerraformVariable(this, 'registration_token', { type: 'string', sensitive: true, description: 'Legacy registration token for runner "legacy-runner"' });
+    const cacheAccessKey = new TerraformVariable(this, 'cache_access_key', { type: 'string', sensitive: true, description: 'S3 cache access key of runner "auth-runner"' });
+    const cacheSecretKey = new TerraformVariable(this, 'cache_secret_key', { type: 'string', sensitive: true, description: 'S3 cache secret key of runner "auth-runner"' });
 
     this.manager = new GitlabRunnerManager(this, 'sandbox', {
       engine: StepEngine.terraformData(),
@@ -36,6 +38,11 @@ export class LocalSandboxStack extends TerraformStack {
             executor: 'docker+machine',
             outputLimitKilobytes: s.outputLimitKilobytes,
             docker: { image: 'alpine:3.20' },
+            cache: {
+              type: 's3',
+              shared: true,
+              s3: { serverAddress: '127.0.0.1:9005', bucketName: 'runner', insecure: true, accessKey: cacheAccessKey.stringValue, secretKey: cacheSecretKey.stringValue },
+            },
             machine: {
               idleCount: 0,
               idleTimeSeconds: 600,
