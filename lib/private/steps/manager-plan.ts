@@ -287,11 +287,22 @@ export function planManager(input: ManagerPlanInput): ManagerPlan {
     GLR_RESTART_HASH: restartHash,
     GLR_SERVICE_NAME: input.serviceName,
   }, [...beforeConfig, ...supportSteps, ...secretSteps, ...registerSteps], withReferences({ config: withoutReferences(template, DEPLOY_TIME) }, 'config_references', template), { content: template, destination: templatePath }, [...secretSteps, ...registerSteps]);
+  const plugins = [...new Set(runnerEntries.map((r) => r.autoscaler?.plugin).filter((p): p is string => typeof p === 'string'))];
+  const beforeService = ['config'];
+  if (plugins.length > 0) {
+    // docker-autoscaler / instance runners need their fleeting plugin before they scale
+    b.add('fleeting-plugins', `gitlab-runner fleeting install (${plugins.join(', ')})`, 'install-fleeting-plugins', {
+      ...common,
+      GLR_CONFIG_PATH: input.configPath,
+      GLR_FLEETING_PLUGINS: plugins.join('\n'),
+    }, ['config', 'runner']);
+    beforeService.push('fleeting-plugins');
+  }
   b.add('service', `enable and start ${input.serviceName} (only now that config.toml is final)`, 'enable-service', {
     ...common,
     GLR_SERVICE_NAME: input.serviceName,
     GLR_CONFIG_PATH: input.configPath,
-  }, ['config']);
+  }, beforeService);
 
   const teardownScript = buildStepScript('teardown', {
     ...common,
