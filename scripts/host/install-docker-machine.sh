@@ -20,9 +20,18 @@ want_version="${GLR_DM_VERSION#v}"
 sha="$GLR_DM_SHA256"
 if [[ -z "$sha" ]]; then
   [[ "$GLR_DM_SKIP_VERIFY" == 1 ]] ||
-    glr_die "no sha256 for docker-machine ($GLR_DM_URL). GitLab publishes none: compute it once from a trusted download and set it, or opt out explicitly with skipVerify."
+    glr_die "no sha256 for docker-machine ($GLR_DM_URL). GitLab publishes none: compute it once from a trusted download and set it, or opt out explicitly with insecureSkipChecksum."
   sha=-
 fi
+
+# GitLab's binaries are named docker-machine-Linux-<uname -m>: refuse one built for another CPU.
+: "${GLR_MACHINE_ARCH:=$(uname -m)}"
+case "$GLR_DM_URL" in
+  *-Linux-x86_64 | *-Linux-aarch64 | *-Linux-arm64 | *-Linux-armhf)
+    [[ "$GLR_DM_URL" == *"-Linux-$GLR_MACHINE_ARCH" ]] ||
+      glr_die "$GLR_DM_URL is built for ${GLR_DM_URL##*-Linux-}, but this host is $GLR_MACHINE_ARCH. Fix: set dockerMachine.url to the docker-machine-Linux-$GLR_MACHINE_ARCH binary (and its sha256)."
+    ;;
+esac
 
 installed_version() {
   [[ -x "$bin" ]] || return 0
