@@ -18,9 +18,11 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 CACHE_DIR=${E2E_CACHE_DIR:-/var/cache/cdktf-gitlab-runner-e2e}
 MIRROR=${E2E_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 SUITE=bookworm
-# What the host needs: systemd as PID 1, sshd, curl + CA certs for the download step, procps (ps).
-INCLUDE=systemd,systemd-sysv,dbus,openssh-server,ca-certificates,curl,procps
+# What the host needs: systemd as PID 1, sshd, curl + CA certs for the download step, procps (ps),
+# sudo (a scenario deploys as a non-root sudo user, as the library supports).
+INCLUDE=systemd,systemd-sysv,dbus,openssh-server,ca-certificates,curl,procps,sudo
 KEEP=${E2E_KEEP:-0}
+SUDO_USER_NAME="admin"
 for arg in "$@"; do [ "$arg" = --keep ] && KEEP=1; done
 
 log() { echo "[e2e] $*"; }
@@ -73,6 +75,8 @@ ensure_rootfs_tarball() {
     tar -C "$build" --numeric-owner -cf "$TARBALL.tmp" .
     mv "$TARBALL.tmp" "$TARBALL"
     rm -rf "$build"
+    # Tarballs for an older package list or mirror are never used again.
+    find "$CACHE_DIR" -maxdepth 1 -name "$SUITE-minbase-*.tar" ! -path "$TARBALL" -delete
   else
     log "cached rootfs: $TARBALL"
   fi
@@ -96,6 +100,14 @@ prepare_host() {
   ssh-keygen -q -t ed25519 -N '' -C "cdktf-gitlab-runner-e2e" -f "$RUN_DIR/id_ed25519"
   install -d -m 0700 "$ROOTFS/root/.ssh"
   install -m 0600 "$RUN_DIR/id_ed25519.pub" "$ROOTFS/root/.ssh/authorized_keys"
+
+  # A non-root login with password-less sudo, the other kind of user the library supports.
+  chroot "$ROOTFS" useradd --create-home --shell /bin/bash "$SUDO_USER_NAME"
+  install -d -m 0700 "$ROOTFS/home/$SUDO_USER_NAME/.ssh"
+  install -m 0600 "$RUN_DIR/id_ed25519.pub" "$ROOTFS/home/$SUDO_USER_NAME/.ssh/authorized_keys"
+  chroot "$ROOTFS" chown -R "$SUDO_USER_NAME:$SUDO_USER_NAME" "/home/$SUDO_USER_NAME/.ssh"
+  echo "$SUDO_USER_NAME ALL=(ALL) NOPASSWD:ALL" >"$ROOTFS/etc/sudoers.d/e2e-$SUDO_USER_NAME"
+  chmod 0440 "$ROOTFS/etc/sudoers.d/e2e-$SUDO_USER_NAME"
 
   rm -f "$ROOTFS"/etc/ssh/ssh_host_*
   ssh-keygen -q -t ed25519 -N '' -C "" -f "$ROOTFS/etc/ssh/ssh_host_ed25519_key"
@@ -210,7 +222,7 @@ main() {
   log "host ready in $((SECONDS - t0)) s"
 
   export E2E_REPO="$REPO" E2E_RUN_DIR="$RUN_DIR" E2E_ROOTFS="$ROOTFS" E2E_HOST_PID="$HOST_PID" \
-    E2E_SSH_PORT="$SSH_PORT" E2E_SSH_KEY="$RUN_DIR/id_ed25519" E2E_MACHINE="$MACHINE" \
+    E2E_SSH_PORT="$SSH_PORT" E2E_SSH_KEY="$RUN_DIR/id_ed25519" E2E_MACHINE="$MACHINE" E2E_SUDO_USER="$SUDO_USER_NAME" \
     E2E_HOST_KEY_FILE="$ROOTFS/etc/ssh/ssh_host_ed25519_key.pub" CHECKPOINT_DISABLE=1
   local args=()
   for arg in "$@"; do [ "$arg" = --keep ] || args+=("$arg"); done

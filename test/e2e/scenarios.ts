@@ -586,6 +586,52 @@ export async function runScenarios(ctx: Context, scenario: ScenarioFn): Promise<
     row.target = `runner untouched: ${untouched.join(', ')}`;
   });
 
+  // 10 ----------------------------------------------------------------------------------------
+  await scenario('10', 'as a non-root sudo user: fresh deploy, then destroy', async (c, row) => {
+    const user = process.env.E2E_SUDO_USER;
+    if (!user) {
+      c.note('the host has no sudo user (E2E_SUDO_USER): skipped');
+      return;
+    }
+    // Start from a clean host: destroy what scenario 9 deployed as root.
+    const clean = await cdktf(ctx, '10-destroy-root', 'destroy');
+    if (!c.that(clean.result.code === 0, `destroy as root exited ${clean.result.code}:\n${outputTail(clean, ctx.secrets)}`)) return;
+    settings.user = user;
+    try {
+      const before = host.acceptedSshSessionsFor(user);
+      const d = await cdktf(ctx, '10-deploy-sudo', 'deploy');
+      const asUser = host.acceptedSshSessionsFor(user) - before;
+      row.sessions = d.sessions;
+      row.target = `<= 2 sessions/step: ${d.sessions}/${d.sshSteps.length} = ${stepRatio(d)}`;
+      if (!c.that(d.result.code === 0, `deploy as ${user} exited ${d.result.code}:\n${outputTail(d, ctx.secrets)}`)) return;
+      c.that(asUser === d.sessions && asUser > 0, `${d.sessions} SSH sessions, ${asUser} of them as ${user}: every step must log in as the configured user`);
+      c.that(d.sshSteps.length > 0 && d.sessions <= 2 * d.sshSteps.length, `at most 2 SSH sessions per step: ${d.sessions} for ${d.sshSteps.length} SSH steps`);
+      c.that(host.unitState(UNIT) === 'active', `service is ${host.unitState(UNIT)} after deploying as ${user}`);
+      const st = fs.statSync(host.file(CONFIG));
+      c.that((st.mode & 0o777) === 0o600 && st.uid === 0, `config.toml is mode ${(st.mode & 0o777).toString(8)} uid ${st.uid}, expected 600 owned by root`);
+      const cfg = readConfig(host);
+      const legacy = cfg.runners.find((r) => r.name === 'legacy-runner');
+      const legacyId = typeof legacy?.token === 'string' ? tokenId(legacy.token) : 'none';
+      const since = (await api.calls()).length;
+      const polled = await waitFor(async () => {
+        const cs = (await api.calls()).slice(since);
+        const p = (id: string) => cs.some((x) => x.path === '/api/v4/jobs/request' && x.token === id && (x.status === 201 || x.status === 204));
+        return p(tokenId(ctx.authToken)) && p(legacyId) ? true : undefined;
+      }, 15_000);
+      c.that(polled === true, 'both runners poll GitLab with their real tokens after the deploy as a sudo user');
+
+      const down = await cdktf(ctx, '10-destroy-sudo', 'destroy');
+      c.that(down.result.code === 0, `destroy as ${user} exited ${down.result.code}:\n${outputTail(down, ctx.secrets)}`);
+      const state = host.unitState(UNIT);
+      c.that(state !== 'active' && state !== 'activating', `service is ${state} after destroy as ${user}`);
+      const gl = await runners(api);
+      c.that(gl.some((r) => r.tokenId === legacyId && (r.deleted || r.managersDeleted.length > 0)), `the legacy runner registered during the deploy as ${user} was not unregistered by the destroy`);
+      row.sessions = d.sessions + down.sessions;
+    } finally {
+      settings.user = 'root';
+    }
+  });
+
   // 8 -----------------------------------------------------------------------------------------
   await scenario('8', 'secrets: cdktf.out, state, output, process list, journal', async (c, row) => {
     row.sessions = '-';

@@ -83,6 +83,12 @@ export class Host {
     return out.split('\n').filter((l) => l.includes('Accepted publickey')).length;
   }
 
+  /** SSH sessions sshd accepted for one user since boot. */
+  acceptedSshSessionsFor(user: string): number {
+    const out = this.must('journalctl --no-pager -q -o cat _COMM=sshd + SYSLOG_IDENTIFIER=sshd');
+    return out.split('\n').filter((l) => l.includes(`Accepted publickey for ${user} `)).length;
+  }
+
   /** Main PID of a unit (0 when not running). */
   mainPid(unit: string): number {
     return Number(this.must(`systemctl show -p MainPID --value ${unit}`).trim() || '0');
