@@ -393,7 +393,13 @@ export async function runScenarios(ctx: Context, scenario: ScenarioFn): Promise<
     const pid = host.mainPid(UNIT);
     const restarts = host.unitProps(UNIT, ['NRestarts']).NRestarts;
     const startsBefore = unitJournal(host).filter(([, m]) => /Starting multi-runner/.test(m)).length;
+    const old = settings.concurrent;
     settings.concurrent += 2;
+    // What a reviewer sees first: the plan shows the config.toml change as readable lines.
+    const diff = await cdktf(ctx, '3-diff', 'diff');
+    const plan = diff.result.output;
+    c.that(diff.result.code === 0 && new RegExp(`-\\s*concurrent = ${old}\\b`).test(plan) && new RegExp(`\\+\\s*concurrent = ${settings.concurrent}\\b`).test(plan), `cdktf diff does not show the config.toml change as readable lines (- concurrent = ${old} / + concurrent = ${settings.concurrent}):\n${outputTail(diff, ctx.secrets, 40)}`);
+    c.that(diff.sessions === 0, `cdktf diff opened ${diff.sessions} SSH sessions`);
     const d = await cdktf(ctx, '3-deploy', 'deploy');
     row.sessions = d.sessions;
     if (!c.that(d.result.code === 0, `deploy exited ${d.result.code}:\n${outputTail(d, ctx.secrets)}`)) return;
