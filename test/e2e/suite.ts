@@ -53,19 +53,24 @@ async function smoke(host: Host, rows: Row[]): Promise<void> {
 
   write(1);
   await scenario(rows, 'S1', 'tiny fixture: fresh deploy', host, async (c, row) => {
+    const before = host.acceptedSshSessions();
     const r = await deploy();
     c.that(r.code === 0, `deploy exited ${r.code}:\n${tail(r.output)}`);
     c.that(host.read('/root/e2e-config.toml') === 'concurrent = 1\n', 'config file content on host');
     const steps = appliedAddresses(r.output).created.length;
-    const sessions = host.acceptedSshSessions();
-    row.target = `steps ${steps}`;
+    row.sessions = host.acceptedSshSessions() - before;
+    row.target = `2 steps x (file + remote-exec) = 4 sessions: ${steps} steps, ${row.sessions} sessions`;
     c.that(steps === 2, `expected 2 steps created, saw ${steps}`);
-    void sessions;
+    c.that(row.sessions === 4, `expected 4 SSH sessions (one per provisioner), counted ${row.sessions}`);
   });
-  await scenario(rows, 'S2', 'tiny fixture: no-change deploy', host, async (c) => {
+  await scenario(rows, 'S2', 'tiny fixture: no-change deploy', host, async (c, row) => {
+    const before = host.acceptedSshSessions();
     const r = await deploy();
+    row.sessions = host.acceptedSshSessions() - before;
+    row.target = `0 sessions: ${row.sessions}`;
     c.that(r.code === 0, `deploy exited ${r.code}`);
     c.that(appliedAddresses(r.output).created.length === 0, 'nothing created');
+    c.that(row.sessions === 0, `a no-change deploy opened ${row.sessions} SSH sessions`);
   });
   write(2);
   await scenario(rows, 'S3', 'tiny fixture: change one value', host, async (c) => {
