@@ -6,6 +6,6 @@ module.exports = {
   testTimeout: 60000,
   roots: ['<rootDir>/test', '<rootDir>/examples'],
   testMatch: ['**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/cdktf.out/', '/test/e2e/'],
+  testPathIgnorePatterns: ['/node_modules/', '/cdktf.out/', '/test/e2e/fixtures/'],
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
 };
