@@ -5,7 +5,8 @@
 import { execFileSync, spawnSync } from 'child_process';
 import { synthManager } from './helpers';
 import { RunnerToken } from '../../lib';
-import { buildScriptBundle } from '../../lib/private/scripts/step-script';
+import { buildScriptBundle, HOST_SCRIPTS_DIR } from '../../lib/private/scripts/step-script';
+import { SECRETS_DIR, STATE_DIR } from '../../lib/private/steps/manager-plan';
 
 const hasShellcheck = spawnSync('shellcheck', ['--version']).status === 0;
 
@@ -23,8 +24,8 @@ describe('synthesized step scripts', () => {
   test.each(scripts)('%s starts as root with strict mode', (_id, script) => {
     const lines = script.split('\n');
     expect(lines[0]).toBe('#!/usr/bin/env bash');
-    expect(lines[4]).toBe('if [ "$(id -u)" -ne 0 ]; then exec sudo -n bash "$0" "$@"; fi');
-    expect(lines[5]).toBe('set -euo pipefail');
+    expect(lines[3]).toBe('if [ "$(id -u)" -ne 0 ]; then exec sudo -n bash "$0" "$@"; fi');
+    expect(lines[4]).toBe('set -euo pipefail');
     expect(script).not.toMatch(/^\s*set -x/m);
     expect(script).not.toMatch(/TfToken|var\.runner_token|var\.registration_token/);
     expect(script).toContain('. /var/lib/cdktf-gitlab-runner/scripts/lib.sh');
@@ -38,6 +39,11 @@ describe('synthesized step scripts', () => {
         throw new Error(`shellcheck failed for step ${id}:\n${e.stdout}`);
       }
     }
+  });
+
+  test('lib.sh defaults the state and secrets folders to what the plan uses (steps do not repeat them)', () => {
+    const out = execFileSync('bash', ['-c', `set -u; . ${HOST_SCRIPTS_DIR}/lib.sh; printf '%s\\n%s' "$GLR_STATE_DIR" "$GLR_SECRETS_DIR"`], { encoding: 'utf8', env: { PATH: process.env.PATH } });
+    expect(out).toBe(`${STATE_DIR}\n${SECRETS_DIR}`);
   });
 
   test('bash parses every step script', () => {

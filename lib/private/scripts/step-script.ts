@@ -59,9 +59,7 @@ export function buildStepScript(name: string, env: { readonly [key: string]: str
   const lines = [
     '#!/usr/bin/env bash',
     `# cdktf-gitlab-runner step: ${name}`,
-    inline
-      ? '# lib.sh is inlined below (the step\'s fallback "source lib.sh" never runs); its defaults serve every step.'
-      : `# lib.sh and ${name}.sh come from ${HOST_SCRIPTS_PATH} (installed by the prepare step).`,
+    // lib.sh (inlined, or sourced from HOST_SCRIPTS_PATH where prepare installs it) gives defaults
     '# shellcheck disable=SC1091,SC2034',
     // Steps run as root: a sudo user re-runs this very file through password-less sudo.
     'if [ "$(id -u)" -ne 0 ]; then exec sudo -n bash "$0" "$@"; fi',

@@ -147,7 +147,8 @@ export function planManager(input: ManagerPlanInput): ManagerPlan {
   }
 
   const b = new StepBuilder(input.hostIdentity);
-  const common = { GLR_STATE_DIR: STATE_DIR, GLR_SECRETS_DIR: SECRETS_DIR };
+  // GLR_STATE_DIR and GLR_SECRETS_DIR are lib.sh's defaults (STATE_DIR, SECRETS_DIR): not repeated in every step.
+  const common = {};
   const bundle = buildScriptBundle();
   b.add('prepare', `create the state, staging and secrets folders; install the host scripts in ${HOST_SCRIPTS_PATH}`, 'prepare', {
     ...common,
