@@ -6,8 +6,18 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-/** Folder holding the host scripts (shipped in the package under scripts/host). */
-export const HOST_SCRIPTS_DIR = path.resolve(__dirname, '..', '..', '..', 'scripts', 'host');
+/**
+ * Folder holding the host scripts, shipped at the package root under scripts/host: three levels
+ * up from lib/private/scripts in a checkout, four from dist/lib/private/scripts when built.
+ */
+export const HOST_SCRIPTS_DIR = findHostScripts();
+
+function findHostScripts(): string {
+  const candidates = [path.resolve(__dirname, '..', '..', '..', 'scripts', 'host'), path.resolve(__dirname, '..', '..', '..', '..', 'scripts', 'host')];
+  const found = candidates.find((dir) => fs.existsSync(path.join(dir, 'lib.sh')));
+  if (!found) throw new Error(`cdktf-gitlab-runner: the host scripts are missing (looked in ${candidates.join(', ')}); the package is incomplete. Fix: reinstall cdktf-gitlab-runner.`);
+  return found;
+}
 
 const cache = new Map<string, string>();
 
