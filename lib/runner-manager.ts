@@ -243,15 +243,18 @@ export class GitlabRunnerManager extends Construct {
       });
     }
 
-    const teardown = teardownConnection(this.bastion, this.engine);
+    // Teardown is a terraform_data with either engine (built into Terraform, no provider): its
+    // `input` can follow a moved key or a new script without replacing (= running) it.
+    const teardownEngine = StepEngine.terraformData();
+    const teardown = teardownConnection(this.bastion, teardownEngine);
     if (teardown) {
       resources.teardown = createHostStep(this, 'teardown', {
-        engine: this.engine,
+        engine: teardownEngine,
         connection: teardown.connection,
         triggers: teardown.identity,
         values: { ...teardown.values, script: plan.teardownScript },
         dependsOn: Object.values(resources),
-        script: this.engine.selfValue('script'),
+        script: teardownEngine.selfValue('script'),
         scriptIsExpression: true,
         when: 'destroy',
         onFailure: 'continue',

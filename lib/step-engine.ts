@@ -32,10 +32,10 @@ export class StepEngine {
 
   /**
    * How a destroy-time provisioner reads value `key` that may change without replacing the
-   * resource (`self.input.key` on terraform_data; on null_resource a trigger whose changes are
-   * ignored, `self.triggers.key`, so it keeps the value it was created with).
+   * resource (`self.input.key`; terraform_data only).
    */
   public selfValue(key: string): string {
-    return this.resourceType === 'null_resource' ? `\${self.triggers.${key}}` : `\${self.input.${key}}`;
+    if (this.resourceType !== 'terraform_data') throw new Error('internal: stored values need the terraform_data engine');
+    return `\${self.input.${key}}`;
   }
 }

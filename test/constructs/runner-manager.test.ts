@@ -31,13 +31,11 @@ describe('GitlabRunnerManager steps', () => {
     expect([...sa.keys()]).toEqual([...sb.keys()]);
     for (const [id, r] of sa) {
       const other = sb.get(id)!;
-      expect(r.type).toBe('null_resource');
+      expect(r.type).toBe(id === 'teardown' ? 'terraform_data' : 'null_resource');
       expect(other.type).toBe('terraform_data');
       const norm = (x: any) => JSON.stringify(x).replace(/null_resource\./g, 'STEP.').replace(/terraform_data\./g, 'STEP.').replace(/self\.(triggers_replace|triggers|input)\./g, 'self.T.');
-      // terraform_data keeps values that must not replace it in `input`; null_resource in triggers it ignores
-      const sorted = (o: object) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
-      expect(norm(sorted({ ...triggersOf(other.body), ...other.body.input }))).toEqual(norm(sorted(triggersOf(r.body))));
-      expect((r.body.lifecycle?.ignore_changes ?? []).map((k: string) => /"(.+)"/.exec(k)![1])).toEqual(Object.keys(other.body.input ?? {}));
+      expect(norm(triggersOf(other.body))).toEqual(norm(triggersOf(r.body)));
+      expect(other.body.input).toEqual(r.body.input);
       expect(norm(other.body.provisioner)).toEqual(norm(r.body.provisioner));
       expect(norm(other.body.depends_on)).toEqual(norm(r.body.depends_on));
       expect(norm(other.body.connection)).toEqual(norm(r.body.connection));
@@ -109,10 +107,14 @@ describe('teardown (F04/F14)', () => {
     expect(after.triggers_replace).toEqual({ host: '198.51.100.77', port: '22' });
   });
 
-  test('with null_resource the same values are triggers whose changes are ignored', () => {
-    const body = teardownOf((p) => p, StepEngine.nullResource());
-    expect(body.lifecycle.ignore_changes).toEqual(['triggers["host_key"]', 'triggers["key_path"]', 'triggers["script"]', 'triggers["user"]']);
-    expect(body.provisioner[0]['remote-exec']).toEqual({ inline: ['${self.triggers.script}'], on_failure: 'continue', when: 'destroy' });
+  test('with the null_resource engine teardown is still a terraform_data, so its values stay current', () => {
+    const s = newStack();
+    new GitlabRunnerManager(s.stack, 'ci', { ...managerProps(s.token), engine: StepEngine.nullResource() });
+    const json = JSON.parse(Testing.synth(s.stack, true));
+    const [name, body] = Object.entries<any>(json.resource.terraform_data).find(([n]) => n.startsWith('ci_teardown_'))!;
+    expect(name).toMatch(/^ci_teardown_/);
+    expect(Object.keys(body.input)).toEqual(['host_key', 'key_path', 'script', 'user']);
+    expect(body.provisioner[0]['remote-exec']).toEqual({ inline: ['${self.input.script}'], on_failure: 'continue', when: 'destroy' });
   });
 });
 

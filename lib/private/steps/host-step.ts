@@ -24,7 +24,7 @@ export interface HostStepOptions {
   readonly triggers: { readonly [key: string]: string };
   /**
    * Values stored on the resource that must NOT replace it when they change (read with
-   * engine.selfValue): terraform_data `input`; on null_resource, triggers with ignore_changes.
+   * engine.selfValue): terraform_data `input` (terraform_data steps only).
    */
   readonly values?: { readonly [key: string]: string };
   readonly dependsOn?: ITerraformDependable[];
@@ -60,8 +60,8 @@ export function createHostStep(scope: Construct, id: string, o: HostStepOptions)
   const values = o.values ? escapeAll(o.values) : undefined;
   const common = { connection: o.connection, provisioners, dependsOn: o.dependsOn };
   if (o.engine.resourceType === 'null_resource') {
-    const lifecycle = values ? { ignoreChanges: Object.keys(values).map((k) => `triggers["${k}"]`) } : undefined;
-    return new NullResource(scope, id, { ...common, triggers: { ...triggers, ...values }, lifecycle });
+    if (values) throw new Error(`internal: step ${id} stores values; use the terraform_data engine for it`);
+    return new NullResource(scope, id, { ...common, triggers });
   }
   return new DataResource(scope, id, { ...common, triggersReplace: triggers, input: values });
 }
