@@ -68,7 +68,7 @@ export interface GitlabRunnerManagerProps {
   /**
    * Prefix of every autoscaled machine name this manager owns; teardown removes exactly the
    * machines whose names start with it (F14). Each docker+machine runner's `MachineName`
-   * must start with it; unset names default to `<prefix>-<runner name>-%s`.
+   * must start with it; unset names default to `<prefix>-%s`.
    * @default "glr-" + this construct's id, lowercased
    */
   readonly machineNamePrefix?: string;

@@ -226,7 +226,7 @@ describe('several bastions per stack', () => {
     const paths = Object.keys(json.resource.null_resource);
     expect(paths.filter((p) => p.startsWith('eu_'))).toHaveLength(paths.filter((p) => p.startsWith('us_')).length);
     const machineNames = JSON.stringify(json).match(/MachineName = \\"([^"\\]+)\\"/g);
-    expect(machineNames).toEqual(expect.arrayContaining(['MachineName = \\"glr-eu-docker-%s\\"', 'MachineName = \\"glr-us-docker-%s\\"']));
+    expect(machineNames).toEqual(expect.arrayContaining(['MachineName = \\"glr-eu-%s\\"', 'MachineName = \\"glr-us-%s\\"']));
   });
 });
 

@@ -396,7 +396,9 @@ function withMachineName(config: RunnerProps, prefix: string, path: string, erro
   if (config.executor !== 'docker+machine') return config.machine;
   const machine = config.machine ?? {};
   const name = machine.machineName;
-  if (name === undefined) return { ...machine, machineName: `${prefix}-${String(config.name ?? 'runner').toLowerCase().replace(/[^a-z0-9-]+/g, '-')}-%s` };
+  // Short on purpose: the runner names machines runner-<token>-<MachineName with %s filled>, and a
+  // host name has at most 63 characters.
+  if (name === undefined) return { ...machine, machineName: `${prefix}-%s` };
   if (!isUnresolved(name) && typeof name === 'string' && !name.startsWith(`${prefix}-`)) {
     errors.push({ level: 'error', path: `${path}.config.machine.machineName`, message: `got ${JSON.stringify(name)}, expected a name starting with "${prefix}-" (the owner prefix teardown uses to remove exactly this manager's machines). Fix: machineName: "${prefix}-${name.replace(/^[^%]*?(%s)/, 'auto-$1')}", or set machineNamePrefix.` });
   }
