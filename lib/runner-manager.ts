@@ -219,6 +219,12 @@ export class GitlabRunnerManager extends Construct {
     this.steps = plan.steps;
 
     for (const w of plan.warnings) Annotations.of(this).addWarning(`${w.path}: ${w.message}`);
+    const placeholders: [string, string | undefined][] = [['dockerMachine.sha256', dockerMachine?.sha256], ['runnerSource.sha256', props.runnerSource?.sha256]];
+    for (const [path, sha] of placeholders) {
+      if (sha !== undefined && /^(.)\1{63}$/.test(sha)) {
+        Annotations.of(this).addWarning(`${path}: got ${sha.slice(0, 8)}... (one repeated digit), which looks like a placeholder; the deploy will stop at the checksum check. Fix: download the binary once from a trusted source and pin the output of sha256sum.`);
+      }
+    }
     const longest = props.longestJobSeconds ?? plan.longestRegisteredJobSeconds ?? 3600;
     if (this.stopTimeoutSeconds < longest) {
       Annotations.of(this).addWarning(`stopTimeoutSeconds: ${this.stopTimeoutSeconds} is shorter than the longest job (${longest} s); a graceful stop or upgrade would let systemd kill that job after ${this.stopTimeoutSeconds} s. Fix: stopTimeoutSeconds: ${longest} or more.`);

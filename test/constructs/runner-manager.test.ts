@@ -350,3 +350,10 @@ describe('more bad input, each with the property path', () => {
     expect(() => new GitlabRunnerManager(s.stack, 'ci-2', other)).toThrow('machineNamePrefix: got "glr-ci-2", which overlaps the prefix "glr-ci" of manager "test/ci"');
   });
 });
+
+test('a placeholder sha256 (one repeated digit) is a synth warning', () => {
+  const s = newStack();
+  const m = new GitlabRunnerManager(s.stack, 'ci', { ...managerProps(s.token), dockerMachine: { version: 'v0.16.2-gitlab.48', sha256: '0'.repeat(64) } });
+  const warnings = m.node.metadata.filter((e) => e.type === '@cdktf/warn').map((e) => String(e.data));
+  expect(warnings).toContain('dockerMachine.sha256: got 00000000... (one repeated digit), which looks like a placeholder; the deploy will stop at the checksum check. Fix: download the binary once from a trusted source and pin the output of sha256sum.');
+});
