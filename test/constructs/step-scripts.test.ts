@@ -3,7 +3,7 @@
  * shellcheck-clean, start with the sudo re-exec and set -euo pipefail, and carry no secrets.
  */
 import { execFileSync, spawnSync } from 'child_process';
-import { synthManager } from './helpers';
+import { managerProps, synthManager } from './helpers';
 import { RunnerToken } from '../../lib';
 import { buildScriptBundle, HOST_SCRIPTS_DIR } from '../../lib/private/scripts/step-script';
 import { SECRETS_DIR, STATE_DIR } from '../../lib/private/steps/manager-plan';
@@ -54,15 +54,8 @@ describe('synthesized step scripts', () => {
   });
 });
 
+/** The helpers' docker+machine runner, with a MachineOptions value holding a single quote. */
 function synthRunner(token: string) {
-  return {
-    token: RunnerToken.authenticationToken(token),
-    config: {
-      name: 'docker',
-      url: 'https://gitlab.example.com',
-      executor: 'docker+machine',
-      docker: { image: 'alpine:3.20' },
-      machine: { machineDriver: 'amazonec2', machineOptions: ['amazonec2-region=eu-central-1', "amazonec2-tags=team,it's"] },
-    },
-  };
+  const r = managerProps(token).runners[0];
+  return { ...r, config: { ...r.config, machine: { ...r.config.machine, machineOptions: ['amazonec2-region=eu-central-1', "amazonec2-tags=team,it's"] } } };
 }
