@@ -38,15 +38,7 @@ publish="$GLR_CACHE_PORT:9000"
 mkdir -p "$GLR_CACHE_DATA_DIR/$GLR_CACHE_BUCKET" "$GLR_CACHE_CONFIG_DIR"
 # The label changes with the credentials too (their file's sha256, not the values).
 config_hash="$(printf '%s\n' "$GLR_CACHE_IMAGE" "$publish" "$GLR_CACHE_DATA_DIR" "$GLR_CACHE_CONFIG_DIR" "$(glr_sha256 "$env_file")" | sha256sum | cut -c1-16)"
-current="$(docker inspect -f '{{ index .Config.Labels "cdktf-gitlab-runner.config" }}' "$GLR_CACHE_NAME" 2>/dev/null || true)"
-if [[ "$current" == "$config_hash" ]]; then
-  glr_log "cache server $GLR_CACHE_NAME already running with this configuration, nothing to do"
-  exit 0
-fi
-if [[ -n "$current" ]] || docker inspect "$GLR_CACHE_NAME" >/dev/null 2>&1; then
-  glr_log "replacing container $GLR_CACHE_NAME (configuration or credentials changed)"
-  docker rm -f "$GLR_CACHE_NAME" >/dev/null
-fi
+glr_container_outdated "cache server" "$GLR_CACHE_NAME" "$config_hash" "configuration or credentials changed" || exit 0
 glr_log "starting cache server $GLR_CACHE_NAME ($GLR_CACHE_IMAGE) on $publish, bucket $GLR_CACHE_BUCKET"
 docker run -d --restart always --name "$GLR_CACHE_NAME" -p "$publish" \
   --label "cdktf-gitlab-runner.config=$config_hash" --env-file "$env_file" \

@@ -22,15 +22,7 @@ command -v docker >/dev/null 2>&1 || glr_die "docker is not installed (the insta
 publish="$GLR_MIRROR_PORT:5000"
 [[ -z "$GLR_MIRROR_BIND_ADDRESS" ]] || publish="$GLR_MIRROR_BIND_ADDRESS:$publish"
 config_hash="$(printf '%s\n' "$GLR_MIRROR_IMAGE" "$publish" "$GLR_MIRROR_REMOTE_URL" | sha256sum | cut -c1-16)"
-current="$(docker inspect -f '{{ index .Config.Labels "cdktf-gitlab-runner.config" }}' "$GLR_MIRROR_NAME" 2>/dev/null || true)"
-if [[ "$current" == "$config_hash" ]]; then
-  glr_log "registry mirror $GLR_MIRROR_NAME already running with this configuration, nothing to do"
-  exit 0
-fi
-if [[ -n "$current" ]] || docker inspect "$GLR_MIRROR_NAME" >/dev/null 2>&1; then
-  glr_log "replacing container $GLR_MIRROR_NAME (configuration changed)"
-  docker rm -f "$GLR_MIRROR_NAME" >/dev/null
-fi
+glr_container_outdated "registry mirror" "$GLR_MIRROR_NAME" "$config_hash" || exit 0
 glr_log "starting registry mirror $GLR_MIRROR_NAME ($GLR_MIRROR_IMAGE) on $publish -> $GLR_MIRROR_REMOTE_URL"
 docker run -d --restart always --name "$GLR_MIRROR_NAME" -p "$publish" \
   --label "cdktf-gitlab-runner.config=$config_hash" \

@@ -257,3 +257,19 @@ glr_lock() {
     glr_die "could not take the lock $1 within $2s (another run holds it)."
   fi
 }
+
+# glr_container_outdated WHAT NAME HASH [REASON]: 1 (nothing to do) when container NAME runs with
+# config label HASH; else removes an existing NAME (REASON: what changed) and returns 0 (run it).
+glr_container_outdated() {
+  local what="$1" name="$2" hash="$3" reason="${4:-configuration changed}" current
+  current="$(docker inspect -f '{{ index .Config.Labels "cdktf-gitlab-runner.config" }}' "$name" 2>/dev/null || true)"
+  if [[ "$current" == "$hash" ]]; then
+    glr_log "$what $name already running with this configuration, nothing to do"
+    return 1
+  fi
+  if [[ -n "$current" ]] || docker inspect "$name" >/dev/null 2>&1; then
+    glr_log "replacing container $name ($reason)"
+    docker rm -f "$name" >/dev/null
+  fi
+  return 0
+}
