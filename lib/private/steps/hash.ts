@@ -6,17 +6,17 @@ export function sha256Hex(text: string): string {
 }
 
 /** JSON with object keys sorted, so equal data always gives equal text. */
-export function stableJson(value: unknown, mapLeaf: (leaf: unknown) => unknown = (v) => v): string {
-  return JSON.stringify(sortKeys(value, mapLeaf));
+export function stableJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
 }
 
-function sortKeys(value: unknown, mapLeaf: (leaf: unknown) => unknown): unknown {
-  if (Array.isArray(value)) return value.map((v) => sortKeys(v, mapLeaf));
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
   if (value && typeof value === 'object' && !(value instanceof Date)) {
     const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value as object).sort()) out[key] = sortKeys((value as Record<string, unknown>)[key], mapLeaf);
+    for (const key of Object.keys(value as object).sort()) out[key] = sortKeys((value as Record<string, unknown>)[key]);
     return out;
   }
   if (typeof value === 'bigint') return value.toString();
-  return mapLeaf(value);
+  return value;
 }
