@@ -91,7 +91,8 @@ describe('bootstrap-machine', () => {
   });
 
   test('(control) the stand-in really corrupts certificates on concurrent first creates without the lock', async () => {
-    const env = { ...root.env, MACHINE_STORAGE_PATH: root.env.GLR_MACHINE_STORAGE_PATH, DOCKER_MACHINE_STANDIN_CERT_DELAY: '0.2' };
+    // a 1 s key-generation window: the three creates start within it even on a loaded machine
+    const env = { ...root.env, MACHINE_STORAGE_PATH: root.env.GLR_MACHINE_STORAGE_PATH, DOCKER_MACHINE_STANDIN_CERT_DELAY: '1' };
     const dm = path.join(STANDINS, 'docker-machine');
     await Promise.all(['a', 'b', 'c'].map((n) => run(dm, ['create', '--driver', 'none', '--url', 'tcp://127.0.0.1:2376', n], env)));
     expect((await certsOk()).code).not.toBe(0);
