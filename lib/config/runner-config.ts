@@ -6,6 +6,7 @@ import { GitlabRunnerError, type Diagnostic } from '../errors';
 import { markParsedFloats } from '../private/config/float-marks';
 import { dataToProps, propsToData } from '../private/config/mapping';
 import type { TomlTable } from '../private/config/schema-types';
+import { scrubSecrets } from '../private/config/secrets';
 import { emitToml, type SecretRef } from '../private/config/toml-emit';
 import { validateConfig } from '../private/config/validate';
 import type { RunnerConfigProps } from './props.generated';
@@ -107,7 +108,13 @@ export class RunnerConfig {
    */
   render(options: RenderOptions = {}): string {
     const { data } = this.checked();
-    return emitToml(data, { secret: options.secret });
+    try {
+      return emitToml(data, { secret: options.secret });
+    } catch (e) {
+      // Values TOML cannot hold: the message names the value, never a secret (safety net, secrets.ts).
+      if (e instanceof GitlabRunnerError) throw new GitlabRunnerError(scrubSecrets(e.diagnostics, this.props, data));
+      throw e;
+    }
   }
 
   /** `render()` with every secret value replaced by `[REDACTED]`: for previews, plan diffs and logs. */

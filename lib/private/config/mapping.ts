@@ -17,6 +17,7 @@ import { showValue } from '../../errors';
 import { cloneTable, copyFloatMark, isDate, isPlainObject } from './float-marks';
 import { joinPath, ROOT_SECTION, sectionIndex, type SectionIndex } from './schema-index';
 import type { KeySpec, TomlTable, TomlValue } from './schema-types';
+import { scrubSecrets, showAt } from './secrets';
 import { OFFSET_DATETIME, trimMillis } from './toml-emit';
 import { closest } from './validate/suggest';
 
@@ -42,7 +43,13 @@ export interface MappedData {
   readonly diagnostics: Diagnostic[];
 }
 
-export function propsToData(props: object): MappedData {
+export function propsToData(props: object, options: { readonly scrub?: boolean } = {}): MappedData {
+  const mapped = mapProps(props);
+  // Safety net: no secret of the props in a message, even one a message builder missed (secrets.ts).
+  return options.scrub === false ? mapped : { data: mapped.data, diagnostics: scrubSecrets(mapped.diagnostics, props, mapped.data) };
+}
+
+function mapProps(props: object): MappedData {
   const diagnostics: Diagnostic[] = [];
   const m = new PropsMapper(diagnostics);
   let data: Obj = {};
@@ -196,7 +203,7 @@ class PropsMapper {
       }
       this.error(
         keyRawPath,
-        `got ${showValue(rv)}, but the typed property ${typedPropPath} already sets this key to ${showValue(tv)}. ` +
+        `got ${showAt(keyRawPath, rv)}, but the typed property ${typedPropPath} already sets this key to ${showAt(typedPropPath, tv)}. ` +
           'A key may be set only once: the escape hatch never overrides a typed property. ' +
           `Fix: remove ${JSON.stringify(key)} from ${rawPath}, or remove ${typedPropPath}.`,
       );
@@ -208,7 +215,7 @@ class PropsMapper {
     const name = sec.spec.name;
     const where = name === '' ? 'RunnerConfigProps (the global section)' : `${sec.spec.typeName}Props (${name === 'runners' ? '[[runners]]' : sec.spec.form === 'array' ? `[[${name}]]` : `[${name}]`})`;
     const rawHolder = name.startsWith('runners') ? `${runnerPrefix(path)}.${RAW_PROP}` : RAW_PROP;
-    const got = `got ${showValue(value)}`;
+    const got = `got ${showAt(propPath, value)}`;
     if (prop === RAW_PROP) {
       const nested = name.startsWith('runners.') ? name.slice('runners.'.length) : name;
       this.error(

@@ -23,6 +23,7 @@ import { GitlabRunnerError, showValue } from '../../errors';
 import { isUnresolved } from '../framework';
 import { isDate, isMarkedFloat, isPlainObject } from './float-marks';
 import { isBareKey, joinPath, sectionIndex, type SectionIndex } from './schema-index';
+import { isSecretKey, showAt } from './secrets';
 import type { KeySpec, TomlTable } from './schema-types';
 import { listTokenText, numberTokenText } from './token-text';
 
@@ -46,11 +47,6 @@ export interface EmitOptions {
   readonly secret?: (ref: SecretRef) => string;
 }
 
-/**
- * Raw (untyped) keys whose name says they hold a secret: treated as secrets for redaction and
- * `secrets()`, like the keys the schema flags (e.g. `bearer_token` in `[runners.kubernetes]`).
- */
-const RAW_SECRET_KEY = /(token|password|passwd|secret|secret_?key|private_?key|access_?key|account_?key)$/i;
 
 /** Writes the data tree as canonical TOML. Throws GitlabRunnerError for values TOML cannot hold. */
 export function emitToml(data: TomlTable, options: EmitOptions = {}): string {
@@ -129,7 +125,7 @@ class Writer {
       }
       const spec = kind.section?.byKey.get(key);
       const prefix = linePrefix(depth, key); // `    key = `
-      if (typeof v === 'string' && !SLOW_PATH.test(v) && (spec ? spec.secret !== true && spec.type !== 'datetime' : !kind.raw || !RAW_SECRET_KEY.test(key))) {
+      if (typeof v === 'string' && !SLOW_PATH.test(v) && (spec ? spec.secret !== true && spec.type !== 'datetime' : !isSecretKey(undefined, key, kind.raw))) {
         parts.push(prefix, '"', v, '"\n'); // the common case, without building "v"
         continue;
       }
@@ -195,7 +191,7 @@ class Writer {
     runnerIndex: number | undefined,
   ): string {
     if (typeof v === 'string') {
-      const secret = spec ? spec.secret === true : raw && typeof key === 'string' && RAW_SECRET_KEY.test(key);
+      const secret = typeof key === 'string' ? isSecretKey(spec, key, raw) : spec?.secret === true;
       if (secret && this.options.secret) {
         const path = pathFor(parent, key);
         const ref: SecretRef = runnerIndex === undefined
@@ -379,9 +375,10 @@ const SLOW_PATH = /[\u0000-\u001f\u007f"\\\ud800-\udfff]/;
 export function quote(s: string, path: string, key?: string | number): string {
   if (!SLOW_PATH.test(s)) return `"${s}"`; // one scan for the common case
   if (LONE_SURROGATE.test(s) && !isWellFormed(s)) {
+    const at = key === undefined ? path : pathFor(path, key);
     throw GitlabRunnerError.at(
-      key === undefined ? path : pathFor(path, key),
-      `got ${showValue(s)}, a string with an unpaired UTF-16 surrogate, which cannot be written as UTF-8. Fix: remove the broken character.`,
+      at,
+      `got ${showAt(at, s)}, a string with an unpaired UTF-16 surrogate, which cannot be written as UTF-8. Fix: remove the broken character.`,
     );
   }
   if (!NEEDS_ESCAPE.test(s)) return `"${s}"`;

@@ -14,7 +14,7 @@ function checkPlugin(value: TomlValue, path: string, _visit: Visit, ctx: Ctx): v
   if (plugin.trim() === '' || /\s/.test(plugin)) {
     const fixed = plugin.trim();
     const fix = fixed !== '' && !/\s/.test(fixed) ? `write ${JSON.stringify(fixed)}` : 'write a plugin reference such as "aws:latest", "googlecloud:1.0" or "fleeting-plugin-aws"';
-    ctx.error(path, `got ${show(value)}, expected a fleeting plugin reference without whitespace. Fix: ${fix}.`);
+    ctx.error(path, `got ${show(value, path)}, expected a fleeting plugin reference without whitespace. Fix: ${fix}.`);
   }
 }
 

@@ -75,7 +75,7 @@ function checkServerAddress(value: TomlValue, path: string, _visit: Visit, ctx: 
     fix = `write ${JSON.stringify(stripped)}`;
     if (scheme) fix += scheme[1].toLowerCase() === 'http' ? ' and set Insecure = true (plain HTTP)' : ' and keep Insecure = false (HTTPS)';
   }
-  ctx.error(path, `got ${show(value)}, expected host[:port] without scheme or path; ${problem}. Fix: ${fix}.`);
+  ctx.error(path, `got ${show(value, path)}, expected host[:port] without scheme or path; ${problem}. Fix: ${fix}.`);
 }
 
 /** Both keys of a credential pair, or neither. */
@@ -113,7 +113,7 @@ function checkS3(visit: Visit, ctx: Ctx): void {
   if (has(s3, 'ServerSideEncryptionKeyID') && sse !== 'KMS' && sse !== 'DSSE-KMS' && !isUnresolved(s3.ServerSideEncryption)) {
     ctx.warn(
       joinPath(visit.path, 'ServerSideEncryptionKeyID'),
-      `is ignored unless ServerSideEncryption is "KMS" or "DSSE-KMS" (got ${show(s3.ServerSideEncryption)}). Fix: set ServerSideEncryption = "KMS", or remove the key id.`,
+      `is ignored unless ServerSideEncryption is "KMS" or "DSSE-KMS" (got ${show(s3.ServerSideEncryption, joinPath(visit.path, 'ServerSideEncryption'))}). Fix: set ServerSideEncryption = "KMS", or remove the key id.`,
     );
   }
   if (has(s3, 'RoleARN') && has(s3, 'UploadRoleARN')) {

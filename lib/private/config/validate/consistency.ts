@@ -102,7 +102,7 @@ function checkDuplicateNames(root: TomlTable, ctx: Ctx): void {
     }
     ctx.warn(
       joinPath(path, 'name'),
-      `is ${show(name)}, the same as ${first}.name; commands that select a runner by name (unregister, reset-token) act on the first match only, and logs and metrics mix them up. ` +
+      `is ${show(name, joinPath(path, 'name'))}, the same as ${first}.name; commands that select a runner by name (unregister, reset-token) act on the first match only, and logs and metrics mix them up. ` +
         'Fix: give each runner its own name.',
     );
   }

@@ -4,6 +4,7 @@
  */
 import { showValue, type Diagnostic } from '../../../errors';
 import { isUnresolved as frameworkIsUnresolved } from '../../framework';
+import { showAt } from '../secrets';
 import { SECTIONS } from '../schema.generated';
 import type { KeySpec, SectionSpec, TomlTable, TomlValue } from '../schema-types';
 
@@ -138,10 +139,16 @@ export class Ctx {
 }
 
 /**
- * `showValue` that also handles what smol-toml produces: bigint inside arrays and tables,
- * nan / inf (shown in TOML spelling), datetimes.
+ * The value at `path` for a message: `showValue` that also handles what smol-toml produces
+ * (bigint inside arrays and tables, nan / inf in TOML spelling, datetimes), and never shows a
+ * secret: a secret path gives a redacted description, secrets inside tables are redacted
+ * (see secrets.ts).
  */
-export function show(value: unknown): string {
+export function show(value: unknown, path: string): string {
+  return showAt(path, value, showPlain);
+}
+
+function showPlain(value: unknown): string {
   if (typeof value === 'number' && !Number.isFinite(value)) {
     return Number.isNaN(value) ? 'nan' : value > 0 ? 'inf' : '-inf';
   }
@@ -150,7 +157,7 @@ export function show(value: unknown): string {
     try {
       text = JSON.stringify(value, (_k, v: unknown) => {
         if (typeof v === 'bigint') return Number(v);
-        if (typeof v === 'number' && !Number.isFinite(v)) return show(v);
+        if (typeof v === 'number' && !Number.isFinite(v)) return showPlain(v);
         return v;
       });
     } catch {

@@ -194,7 +194,7 @@ export function checkMachinePeriod(value: string, path: string, ctx: Ctx): void 
   if (trimmed.startsWith('@')) {
     ctx.error(
       path,
-      `got ${show(value)}, a cron macro; macros set second 0, so the period would be active one second per match. ` +
+      `got ${show(value, path)}, a cron macro; macros set second 0, so the period would be active one second per match. ` +
         `Fix: write 7 fields (${FIELD_NAMES_7}), e.g. "* * 8-18 * * mon-fri *".`,
     );
     return;
@@ -204,7 +204,7 @@ export function checkMachinePeriod(value: string, path: string, ctx: Ctx): void 
   if (fields.length === 5) {
     ctx.error(
       path,
-      `got ${show(value)} (5 fields), ${expected}; with 5 fields the runner adds second 0, so the period is active only one second per minute. ` +
+      `got ${show(value, path)} (5 fields), ${expected}; with 5 fields the runner adds second 0, so the period is active only one second per minute. ` +
         `Fix: write ${JSON.stringify(`* ${fields.join(' ')} *`)}.`,
     );
     return;
@@ -215,23 +215,23 @@ export function checkMachinePeriod(value: string, path: string, ctx: Ctx): void 
     const reading = validAsSixField(fields)
       ? 'with 6 fields the runner reads minute hour day-of-month month day-of-week year with second 0, so the period is active only one second per minute'
       : `with 6 fields the runner reads the last field ${JSON.stringify(fields[5])} as the year and fails at start`;
-    ctx.error(path, `got ${show(value)} (6 fields), ${expected}; ${reading}. Fix: write ${JSON.stringify(fix)}.`);
+    ctx.error(path, `got ${show(value, path)} (6 fields), ${expected}; ${reading}. Fix: write ${JSON.stringify(fix)}.`);
     return;
   }
   if (fields.length !== 7) {
     const why = fields.length > 7 ? 'the runner silently ignores the fields after the 7th' : 'the runner fails at start';
-    ctx.error(path, `got ${show(value)} (${fields.length} fields), ${expected}; ${why}. Fix: write 7 fields, e.g. "* * 8-18 * * mon-fri *".`);
+    ctx.error(path, `got ${show(value, path)} (${fields.length} fields), ${expected}; ${why}. Fix: write 7 fields, e.g. "* * 8-18 * * mon-fri *".`);
     return;
   }
   const result = checkFields(fields, 'cronexpr');
   if (result.problems.length > 0) {
-    ctx.error(path, `got ${show(value)}: ${result.problems.join('; ')}. Fix: ${fieldsFix(result)}.`);
+    ctx.error(path, `got ${show(value, path)}: ${result.problems.join('; ')}. Fix: ${fieldsFix(result)}.`);
     return;
   }
   if (fields[0] !== '*' && fields[0] !== '?') {
     ctx.warn(
       path,
-      `got ${show(value)}: the second field is ${JSON.stringify(fields[0])}, so the period is active only during those seconds of each minute. ` +
+      `got ${show(value, path)}: the second field is ${JSON.stringify(fields[0])}, so the period is active only during those seconds of each minute. ` +
         `Fix: write * for the seconds: ${JSON.stringify(['*', ...fields.slice(1)].join(' '))}.`,
     );
   }
@@ -243,21 +243,21 @@ export function checkPolicyPeriod(value: string, path: string, ctx: Ctx): void {
   const fields = trimmed === '' ? [] : trimmed.split(/\s+/);
   const expected = `expected 5 fields (${FIELD_NAMES_5}); [[runners.autoscaler.policy]] periods use unix cron, unlike docker+machine Periods`;
   if (trimmed.startsWith('@')) {
-    ctx.error(path, `got ${show(value)}, a cron macro, ${expected}. Fix: write 5 fields, e.g. "* 8-18 * * mon-fri".`);
+    ctx.error(path, `got ${show(value, path)}, a cron macro, ${expected}. Fix: write 5 fields, e.g. "* 8-18 * * mon-fri".`);
     return;
   }
   if (fields.length === 7 || fields.length === 6) {
     const five = fields.length === 7 ? fields.slice(1, 6) : looksLikeYear(fields[5]) ? fields.slice(0, 5) : fields.slice(1);
-    ctx.error(path, `got ${show(value)} (${fields.length} fields), ${expected}. Fix: write ${JSON.stringify(five.join(' '))}.`);
+    ctx.error(path, `got ${show(value, path)} (${fields.length} fields), ${expected}. Fix: write ${JSON.stringify(five.join(' '))}.`);
     return;
   }
   if (fields.length !== 5) {
-    ctx.error(path, `got ${show(value)} (${fields.length} fields), ${expected}. Fix: write 5 fields, e.g. "* 8-18 * * mon-fri".`);
+    ctx.error(path, `got ${show(value, path)} (${fields.length} fields), ${expected}. Fix: write 5 fields, e.g. "* 8-18 * * mon-fri".`);
     return;
   }
   const result = checkFields(fields, 'unix');
   if (result.problems.length > 0) {
-    ctx.error(path, `got ${show(value)}: ${result.problems.join('; ')}. Fix: ${fieldsFix(result)}.`);
+    ctx.error(path, `got ${show(value, path)}: ${result.problems.join('; ')}. Fix: ${fieldsFix(result)}.`);
   }
 }
 

@@ -15,7 +15,7 @@ function memoryRule(allowMinusOne: boolean) {
     if (text === undefined || text === '' || MEMORY_RE.test(text) || (allowMinusOne && text === '-1')) return;
     ctx.error(
       path,
-      `got ${show(value)}, expected a size such as "512m" or "2g" (units b, k, m, g)${allowMinusOne ? ' or "-1" for unlimited' : ''}. Fix: write the size as a number with a unit, e.g. "2g".`,
+      `got ${show(value, path)}, expected a size such as "512m" or "2g" (units b, k, m, g)${allowMinusOne ? ' or "-1" for unlimited' : ''}. Fix: write the size as a number with a unit, e.g. "2g".`,
     );
   };
 }
@@ -24,14 +24,14 @@ function checkCpus(value: TomlValue, path: string, _visit: Visit, ctx: Ctx): voi
   const text = strValue(value);
   if (text === undefined || text === '') return;
   if (/^\d+(\.\d+)?$/.test(text) && Number(text) > 0) return;
-  ctx.error(path, `got ${show(value)}, expected a positive number of CPUs as a string, e.g. "1.5". Fix: write the number of CPUs, e.g. "2".`);
+  ctx.error(path, `got ${show(value, path)}, expected a positive number of CPUs as a string, e.g. "1.5". Fix: write the number of CPUs, e.g. "2".`);
 }
 
 function checkCpuset(value: TomlValue, path: string, _visit: Visit, ctx: Ctx): void {
   const text = strValue(value);
   if (text === undefined || text === '') return;
   if (/^\d+(-\d+)?(,\d+(-\d+)?)*$/.test(text)) return;
-  ctx.error(path, `got ${show(value)}, expected a CPU list such as "0-3" or "0,2". Fix: write CPU numbers and ranges separated by commas.`);
+  ctx.error(path, `got ${show(value, path)}, expected a CPU list such as "0-3" or "0,2". Fix: write CPU numbers and ranges separated by commas.`);
 }
 
 function checkHost(value: TomlValue, path: string, _visit: Visit, ctx: Ctx): void {
@@ -39,14 +39,14 @@ function checkHost(value: TomlValue, path: string, _visit: Visit, ctx: Ctx): voi
   if (text === undefined || text === '') return;
   if (/^(unix|tcp|npipe|ssh|fd|http|https):\/\/\S+$/.test(text)) return;
   const fix = /^[\w.-]+:\d+$/.test(text) ? `write ${JSON.stringify(`tcp://${text}`)}` : 'write a Docker host address such as "unix:///var/run/docker.sock" or "tcp://10.0.0.5:2376"';
-  ctx.error(path, `got ${show(value)}, expected a Docker host address with scheme unix://, tcp://, npipe:// or ssh://. Fix: ${fix}.`);
+  ctx.error(path, `got ${show(value, path)}, expected a Docker host address with scheme unix://, tcp://, npipe:// or ssh://. Fix: ${fix}.`);
 }
 
 function checkImage(value: TomlValue, path: string, _visit: Visit, ctx: Ctx): void {
   const text = strValue(value);
   if (text === undefined || text === '') return;
   if (/\s/.test(text)) {
-    ctx.error(path, `got ${show(value)}, expected an image reference without whitespace. Fix: write ${JSON.stringify(text.trim())}.`);
+    ctx.error(path, `got ${show(value, path)}, expected an image reference without whitespace. Fix: write ${JSON.stringify(text.trim())}.`);
   }
 }
 
@@ -62,7 +62,7 @@ function checkPullPolicies(visit: Visit, ctx: Ctx): void {
     const path = typeof t.pull_policy === 'string' ? `${visit.path}.pull_policy` : indexPath(`${visit.path}.pull_policy`, i);
     ctx.error(
       path,
-      `got ${show(p)}, which allowed_pull_policies (${show(allowed)}) does not allow; jobs fail with a pull policy error. Fix: add ${show(p)} to allowed_pull_policies, or remove it from pull_policy.`,
+      `got ${show(p, path)}, which allowed_pull_policies (${show(allowed, `${visit.path}.allowed_pull_policies`)}) does not allow; jobs fail with a pull policy error. Fix: add ${show(p, path)} to allowed_pull_policies, or remove it from pull_policy.`,
     );
   });
 }

@@ -25,7 +25,7 @@ function checkOne(value: TomlValue, path: string, allowed: readonly string[], ct
   if (typeof value !== 'string' || isUnresolved(value) || allowed.includes(value)) return;
   const near = caseInsensitiveMatch(value.trim(), allowed) ?? (allowed.includes(value.trim()) ? value.trim() : undefined) ?? closest(value, allowed);
   const fix = near ? `Did you mean ${JSON.stringify(near)}? Fix: write ${JSON.stringify(near)}.` : 'Fix: use one of these values.';
-  ctx.error(path, `got ${show(value)}, expected one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}. ${fix}`);
+  ctx.error(path, `got ${show(value, path)}, expected one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}. ${fix}`);
 }
 
 /** Checks a well-typed value (string, or each element of a string array) against its enum. */

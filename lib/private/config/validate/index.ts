@@ -8,6 +8,7 @@
  */
 import type { Diagnostic } from '../../../errors';
 import { SECTIONS } from '../schema.generated';
+import { scrubSecrets } from '../secrets';
 import type { TomlTable, TomlValue } from '../schema-types';
 import { autoscalerRules } from './autoscaler';
 import { cacheRules } from './cache';
@@ -146,12 +147,22 @@ function child(parent: Visit, section: string, table: TomlTable, path: string): 
   };
 }
 
+export interface ValidateOptions {
+  /**
+   * Run the secret safety net (`scrubSecrets`) over the messages. Only tests turn it off, to check
+   * that the messages themselves never contain a secret.
+   * @default true
+   */
+  readonly scrub?: boolean;
+}
+
 /**
  * Every error and warning for a config.toml data tree, in document order.
  * `data` is the TOML-keyed tree (global keys, `runners` array of tables, ...).
+ * No message contains a secret value (see secrets.ts).
  */
-export function validateConfig(data: TomlTable): Diagnostic[] {
+export function validateConfig(data: TomlTable, options: ValidateOptions = {}): Diagnostic[] {
   const ctx = new Ctx();
   walkTable({ section: sectionSpec(''), table: data, path: '', root: data }, ctx);
-  return ctx.diagnostics;
+  return options.scrub === false ? ctx.diagnostics : scrubSecrets(ctx.diagnostics, data);
 }

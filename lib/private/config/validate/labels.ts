@@ -3,6 +3,7 @@
  * 32 labels result from merging them; feature flag names; environment entries; output_limit units.
  */
 import type { TomlValue } from '../schema-types';
+import { redactAt } from '../secrets';
 import { childTable, Ctx, indexPath, intValue, isTable, isUnresolved, joinPath, show, strValue, Visit } from './context';
 import type { RuleSet } from './rule-types';
 
@@ -22,7 +23,7 @@ function checkLabels(value: TomlValue, path: string, _visit: Visit, ctx: Ctx): v
     }
     const text = strValue(v);
     if (text !== undefined && !LABEL_VALUE.test(text)) {
-      ctx.error(at, `got ${show(v)}, expected 1 to 256 characters of letters, digits, _ . - (^[a-zA-Z0-9._-]{1,256}$); the runner refuses to start. Fix: change the label value.`);
+      ctx.error(at, `got ${show(v, at)}, expected 1 to 256 characters of letters, digits, _ . - (^[a-zA-Z0-9._-]{1,256}$); the runner refuses to start. Fix: change the label value.`);
     }
   }
 }
@@ -56,8 +57,9 @@ function checkEnvironment(value: TomlValue, path: string, _visit: Visit, ctx: Ct
     if (typeof entry !== 'string' || isUnresolved(entry)) return;
     if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(entry)) return;
     const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*[=:]\s*(.*)$/.exec(entry);
-    const fix = m ? `write ${JSON.stringify(`${m[1]}=${m[2]}`)}` : 'write NAME=value';
-    ctx.error(indexPath(path, i), `got ${show(entry)}, expected NAME=value (a variable name, "=", then the value). Fix: ${fix}.`);
+    const at = indexPath(path, i);
+    const fix = m ? `write ${JSON.stringify(redactAt(at, `${m[1]}=${m[2]}`))}` : 'write NAME=value';
+    ctx.error(at, `got ${show(entry, at)}, expected NAME=value (a variable name, "=", then the value). Fix: ${fix}.`);
   });
 }
 

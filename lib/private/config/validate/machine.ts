@@ -9,6 +9,7 @@
  * still meaningful: it is how long a used machine waits for the next job before removal.
  */
 import type { TomlValue } from '../schema-types';
+import { redactAt } from '../secrets';
 import { Ctx, has, indexPath, intValue, isUnresolved, joinPath, numValue, show, strValue, Visit } from './context';
 import type { RuleSet } from './rule-types';
 
@@ -36,7 +37,7 @@ function checkMachineName(value: TomlValue, path: string, _visit: Visit, ctx: Ct
           ? 'it has none, so every machine would get the same name'
           : `it has ${placeholders} and the runner fills only the first`;
     const base = name.replace(/%%/g, '').replace(/%./g, '') || 'auto';
-    ctx.error(path, `got ${show(value)}, expected a name containing %s exactly once (replaced by a unique id); ${problem}. Fix: write ${JSON.stringify(`${base.replace(/-+$/, '')}-%s`)}.`);
+    ctx.error(path, `got ${show(value, path)}, expected a name containing %s exactly once (replaced by a unique id); ${problem}. Fix: write ${JSON.stringify(`${base.replace(/-+$/, '')}-%s`)}.`);
     return;
   }
   const sample = name.replace(/%%/g, '%').replace('%s', 'x');
@@ -56,7 +57,7 @@ function checkMachineName(value: TomlValue, path: string, _visit: Visit, ctx: Ct
     const fixed = (parts.join('%s').replace(/-+$/, '') || 'auto-%s').replace(/^%s/, 'auto-%s');
     ctx.error(
       path,
-      `got ${show(value)}, but docker-machine names may only contain letters, digits, dots and dashes (and start with a letter or digit). ` +
+      `got ${show(value, path)}, but docker-machine names may only contain letters, digits, dots and dashes (and start with a letter or digit). ` +
         `Fix: write ${JSON.stringify(fixed)}.`,
     );
   }
@@ -91,7 +92,7 @@ const CREDENTIAL_OPTION = /(secret|password|passwd|token)(-key)?$|(access|api|pr
 function checkCredentialOption(entry: string, path: string, ctx: Ctx): void {
   const eq = entry.indexOf('=');
   if (eq < 0) return;
-  const name = entry.slice(0, eq).replace(/^-+/, '');
+  const name = entry.slice(0, eq).trim().replace(/^-+/, '');
   if (!CREDENTIAL_OPTION.test(name)) return;
   ctx.warn(
     path,
@@ -109,8 +110,9 @@ function optionsRule(needsName: boolean) {
       const found = machineOptionProblem(entry, needsName);
       if (!found) return;
       const shape = needsName ? 'key=value containing %s' : 'key=value or flag (without leading dashes)';
-      const fix = found.fix !== undefined ? `write ${JSON.stringify(found.fix)}` : needsName ? 'add %s where the machine name goes' : 'write it as key=value, e.g. "amazonec2-region=eu-central-1"';
-      ctx.error(indexPath(path, i), `got ${show(entry)}, expected ${shape}; ${found.problem}. Fix: ${fix}.`);
+      const at = indexPath(path, i);
+      const fix = found.fix !== undefined ? `write ${JSON.stringify(redactAt(at, found.fix))}` : needsName ? 'add %s where the machine name goes' : 'write it as key=value, e.g. "amazonec2-region=eu-central-1"';
+      ctx.error(at, `got ${show(entry, at)}, expected ${shape}; ${found.problem}. Fix: ${fix}.`);
     });
   };
 }
@@ -121,7 +123,7 @@ function checkDriver(value: TomlValue, path: string, _visit: Visit, ctx: Ctx): v
   if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(driver)) {
     const fixed = driver.trim();
     const fix = fixed !== driver && /^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(fixed) ? `write ${JSON.stringify(fixed)}` : 'write a docker-machine driver name, e.g. "amazonec2" or "google"';
-    ctx.error(path, `got ${show(value)}, expected a docker-machine driver name (letters, digits, dashes). Fix: ${fix}.`);
+    ctx.error(path, `got ${show(value, path)}, expected a docker-machine driver name (letters, digits, dashes). Fix: ${fix}.`);
   }
 }
 
@@ -159,7 +161,7 @@ function checkIdleCombination(t: Record<string, TomlValue>, path: string, runner
   if (factor !== undefined && factor > 0 && idleCount === 0) {
     ctx.warn(
       joinPath(path, 'IdleScaleFactor'),
-      `is ${show(t.IdleScaleFactor)}, but IdleCount is 0 and IdleCount caps the idle machines the factor asks for, so no idle machine is ever created. ` +
+      `is ${show(t.IdleScaleFactor, joinPath(path, 'IdleScaleFactor'))}, but IdleCount is 0 and IdleCount caps the idle machines the factor asks for, so no idle machine is ever created. ` +
         'Fix: set IdleCount to the largest number of idle machines you want, or remove IdleScaleFactor.',
     );
   }

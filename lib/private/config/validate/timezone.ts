@@ -75,7 +75,7 @@ export function checkTimeZone(value: TomlValue, path: string, ctx: Ctx): void {
   // An alias ICU resolves (e.g. US/Pacific) with the exact spelling is fine for Go as well.
   if (acceptedByIcu(zone) && !(suggestion && suggestion.toLowerCase() === zone.toLowerCase())) return;
   const fix = suggestion ? `Did you mean ${JSON.stringify(suggestion)}? Fix: write ${JSON.stringify(suggestion)}.` : 'Fix: write an IANA time zone name such as "UTC" or "Europe/Berlin".';
-  ctx.error(path, `got ${show(value)}, not an IANA time zone name; the runner fails to load it. ${fix}`);
+  ctx.error(path, `got ${show(value, path)}, not an IANA time zone name; the runner fails to load it. ${fix}`);
 }
 
 function timezoneRule(value: TomlValue, path: string, _visit: Visit, ctx: Ctx): void {

@@ -7,6 +7,9 @@ import type { TomlValue } from '../schema-types';
 import type { Diagnostic } from '../../../errors';
 import { Ctx, isUnresolved, joinPath, show, strValue, Visit } from './context';
 import type { RuleSet } from './rule-types';
+import { redact } from '../secrets';
+
+export { redact } from '../secrets';
 
 export type TokenKind = 'authentication' | 'registration' | 'legacy' | 'reference' | 'empty';
 
@@ -29,15 +32,6 @@ export function tokenKind(token: unknown): TokenKind {
   return 'legacy';
 }
 
-/** A secret for a message: its well-known prefix, `<redacted>`, and any leading/trailing whitespace. */
-export function redact(secret: string): string {
-  const lead = /^\s*/.exec(secret)?.[0] ?? '';
-  const trail = /\s*$/.exec(secret.slice(lead.length))?.[0] ?? '';
-  const core = secret.slice(lead.length, secret.length - trail.length);
-  const prefix = AUTH_PREFIX.exec(core)?.[0] ?? REGISTRATION_PREFIX.exec(core)?.[0] ?? '';
-  const body = core === '' ? '' : `${prefix}<redacted>`;
-  return JSON.stringify(lead).slice(0, -1) + body + JSON.stringify(trail).slice(1);
-}
 
 function describeWhitespace(value: string): string {
   if (/\n$/.test(value) || /\r$/.test(value)) return 'a trailing newline';
@@ -96,7 +90,7 @@ export const REGISTRATION_ONLY: Readonly<Record<string, string>> = {
 };
 
 /** Message for a registration-only setting written into `[[runners]]`, or undefined. */
-export function registrationOnlyMessage(key: string, value: TomlValue, visit: Visit): string | undefined {
+export function registrationOnlyMessage(key: string, value: TomlValue, path: string, visit: Visit): string | undefined {
   if (key === 'registration_token') {
     return (
       'registration_token is not a config.toml key; config.toml holds the runner authentication token in token. ' +
@@ -111,7 +105,7 @@ export function registrationOnlyMessage(key: string, value: TomlValue, visit: Vi
       ? 'this runner uses an authentication token (glrt-), so'
       : 'with an authentication token (glrt-)';
   return (
-    `got ${show(value)}, but ${key} is not a config.toml key: ${context} it is a setting of the runner object in GitLab ` +
+    `got ${show(value, path)}, but ${key} is not a config.toml key: ${context} it is a setting of the runner object in GitLab ` +
     `(and gitlab-runner register rejects it together with a glrt- token). ` +
     `Fix: remove ${key} here and set ${attribute} on the runner in GitLab (runner settings page, or the ${attribute} attribute of POST /user/runners).`
   );
@@ -129,7 +123,7 @@ export function checkRegistrationSettings(token: unknown, settings: Readonly<Rec
       level: 'error' as const,
       path,
       message:
-        `got ${show(v)}, but with an authentication token (glrt-) this is a setting of the runner object in GitLab, not of the registration ` +
+        `got ${show(v, path)}, but with an authentication token (glrt-) this is a setting of the runner object in GitLab, not of the registration ` +
         '(gitlab-runner register rejects it). Fix: remove it here and set it on the runner in GitLab (runner settings page, or POST /user/runners).',
     }));
 }

@@ -4,6 +4,7 @@
  * Unresolved references (deploy-time values) are never checked.
  */
 import { isMarkedFloat } from '../float-marks';
+import { isSecretPath } from '../secrets';
 import type { KeySpec, TomlTable, TomlValue } from '../schema-types';
 import { Ctx, indexPath, isTable, isUnresolved, joinPath, sectionHeader, show } from './context';
 import { describeRange, INT64_MAX, INT64_MIN, rangeOf } from './ranges';
@@ -37,10 +38,9 @@ function isNumericString(value: TomlValue): value is string {
 function checkString(value: TomlValue, path: string, ctx: Ctx): boolean {
   if (typeof value === 'string') return true;
   const literal = typeof value === 'bigint' || typeof value === 'number' || typeof value === 'boolean';
-  ctx.error(
-    path,
-    `got ${show(value)}, expected a string.` + (literal ? ` Fix: write ${JSON.stringify(String(value))} in quotes.` : ' Fix: write a quoted string.'),
-  );
+  let fix = ' Fix: write a quoted string.';
+  if (literal) fix = isSecretPath(path) ? ' Fix: write the value in quotes.' : ` Fix: write ${JSON.stringify(String(value))} in quotes.`;
+  ctx.error(path, `got ${show(value, path)}, expected a string.${fix}`);
   return false;
 }
 
@@ -68,24 +68,24 @@ function checkInteger(value: TomlValue, path: string, section: string, spec: Key
   } else if (typeof value === 'number' && Number.isFinite(value)) {
     if (!Number.isInteger(value)) {
       const whole = Math.max(range.min, Math.trunc(value));
-      ctx.error(path, `got ${show(value)}, expected ${expected}. Fix: write ${whole}.`);
+      ctx.error(path, `got ${show(value, path)}, expected ${expected}. Fix: write ${whole}.`);
       return false;
     }
     n = BigInt(value);
   } else if (isNumericString(value)) {
     const fix = Number(value.trim().replace(/_/g, ''));
     const fixText = Number.isInteger(fix) ? `write ${fix} without quotes` : 'write a whole number without quotes';
-    ctx.error(path, `got ${show(value)} (a string), expected ${expected}. Fix: ${fixText}.`);
+    ctx.error(path, `got ${show(value, path)} (a string), expected ${expected}. Fix: ${fixText}.`);
     return false;
   } else {
-    ctx.error(path, `got ${show(value)}, expected ${expected}. Fix: write a number without quotes.`);
+    ctx.error(path, `got ${show(value, path)}, expected ${expected}. Fix: write a number without quotes.`);
     return false;
   }
   const max = range.max === undefined ? INT64_MAX : BigInt(range.max);
   const min = BigInt(range.min) < INT64_MIN ? INT64_MIN : BigInt(range.min);
   if (n < min || n > max) {
     const fix = n < min ? `write ${range.min} or more` : `write ${max.toString()} or less`;
-    ctx.error(path, `got ${show(value)}, expected ${expected}. Fix: ${fix}.`);
+    ctx.error(path, `got ${show(value, path)}, expected ${expected}. Fix: ${fix}.`);
     return false;
   }
   return true;
@@ -99,14 +99,14 @@ function checkFloat(value: TomlValue, path: string, section: string, spec: KeySp
   if (typeof value === 'bigint') n = Number(value);
   else if (typeof value === 'number') n = value;
   else if (isNumericString(value)) {
-    ctx.error(path, `got ${show(value)} (a string), expected ${expected}. Fix: write ${Number(value.trim().replace(/_/g, ''))} without quotes.`);
+    ctx.error(path, `got ${show(value, path)} (a string), expected ${expected}. Fix: write ${Number(value.trim().replace(/_/g, ''))} without quotes.`);
     return false;
   } else {
-    ctx.error(path, `got ${show(value)}, expected ${expected}. Fix: write a number without quotes, e.g. 0.5.`);
+    ctx.error(path, `got ${show(value, path)}, expected ${expected}. Fix: write a number without quotes, e.g. 0.5.`);
     return false;
   }
   if (!Number.isFinite(n) || n < range.min || (range.max !== undefined && n > range.max)) {
-    ctx.error(path, `got ${show(value)}, expected ${expected}. Fix: write a number ${describeRange(range)}, e.g. ${range.min}.0.`);
+    ctx.error(path, `got ${show(value, path)}, expected ${expected}. Fix: write a number ${describeRange(range)}, e.g. ${range.min}.0.`);
     return false;
   }
   return true;
@@ -121,7 +121,7 @@ function checkBool(value: TomlValue, path: string, ctx: Ctx): boolean {
       : typeof value === 'bigint' || typeof value === 'number'
         ? `write ${Number(value) === 0 ? 'false' : 'true'}`
         : 'write true or false';
-  ctx.error(path, `got ${show(value)}${typeof value === 'string' ? ' (a string)' : ''}, expected true or false. Fix: ${fix}.`);
+  ctx.error(path, `got ${show(value, path)}${typeof value === 'string' ? ' (a string)' : ''}, expected true or false. Fix: ${fix}.`);
   return false;
 }
 
@@ -138,17 +138,17 @@ function checkDuration(value: TomlValue, path: string, ctx: Ctx): boolean {
       const unit = /^([0-9.]+)(s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours)$/.exec(compact);
       if (unit) fix = `write "${unit[1]}${unit[2][0]}"`;
     }
-    ctx.error(path, `got ${show(value)}, expected ${expected}. Fix: ${fix}.`);
+    ctx.error(path, `got ${show(value, path)}, expected ${expected}. Fix: ${fix}.`);
     return false;
   }
   if (typeof value === 'bigint' || typeof value === 'number') {
     ctx.error(
       path,
-      `got ${show(value)}, expected ${expected}; a bare number is read as nanoseconds. Fix: write "${show(value)}s" if you meant seconds.`,
+      `got ${show(value, path)}, expected ${expected}; a bare number is read as nanoseconds. Fix: write "${show(value, path)}s" if you meant seconds.`,
     );
     return false;
   }
-  ctx.error(path, `got ${show(value)}, expected ${expected}. Fix: write a quoted duration, e.g. "30m".`);
+  ctx.error(path, `got ${show(value, path)}, expected ${expected}. Fix: write a quoted duration, e.g. "30m".`);
   return false;
 }
 
@@ -157,7 +157,7 @@ const RFC3339_RE = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d
 function checkDatetime(value: TomlValue, path: string, ctx: Ctx): boolean {
   if (value instanceof Date && !Number.isNaN(value.getTime())) return true;
   if (typeof value === 'string' && RFC3339_RE.test(value) && !Number.isNaN(Date.parse(value))) return true;
-  ctx.error(path, `got ${show(value)}, expected an RFC 3339 date-time with offset such as 2026-01-01T00:00:00Z. Fix: write it unquoted in that form.`);
+  ctx.error(path, `got ${show(value, path)}, expected an RFC 3339 date-time with offset such as 2026-01-01T00:00:00Z. Fix: write it unquoted in that form.`);
   return false;
 }
 
@@ -165,8 +165,8 @@ type ElementCheck = (value: TomlValue, path: string) => boolean;
 
 function checkArray(value: TomlValue, path: string, what: string, ctx: Ctx, element: ElementCheck, single?: string): boolean {
   if (!Array.isArray(value)) {
-    const fix = single ?? `write a TOML array, e.g. [${show(value)}]`;
-    ctx.error(path, `got ${show(value)}, expected an array of ${what}. Fix: ${fix}.`);
+    const fix = single ?? `write a TOML array, e.g. [${show(value, path)}]`;
+    ctx.error(path, `got ${show(value, path)}, expected an array of ${what}. Fix: ${fix}.`);
     return false;
   }
   let ok = true;
@@ -179,7 +179,7 @@ function checkArray(value: TomlValue, path: string, what: string, ctx: Ctx, elem
 
 function checkMap(value: TomlValue, path: string, what: string, ctx: Ctx, element: ElementCheck): boolean {
   if (!isTable(value)) {
-    ctx.error(path, `got ${show(value)}, expected a table of ${what} (key = value). Fix: write it as a table, e.g. { key = ... }.`);
+    ctx.error(path, `got ${show(value, path)}, expected a table of ${what} (key = value). Fix: write it as a table, e.g. { key = ... }.`);
     return false;
   }
   let ok = true;
@@ -249,7 +249,7 @@ export function checkType(value: TomlValue, path: string, section: string, spec:
     case 'datetime':
       return checkDatetime(value, path, ctx);
     case 'string[]':
-      return checkArray(value, path, 'strings', ctx, str, typeof value === 'string' ? `write [${show(value)}]` : undefined);
+      return checkArray(value, path, 'strings', ctx, str, typeof value === 'string' ? `write [${show(value, path)}]` : undefined);
     case 'string|string[]':
       if (typeof value === 'string') return true;
       return checkArray(value, path, 'strings (or one string)', ctx, str);
@@ -261,7 +261,7 @@ export function checkType(value: TomlValue, path: string, section: string, spec:
       return checkMap(value, path, 'booleans', ctx, (v, p) => checkBool(v, p, ctx));
     case 'map<string[]>':
       return checkMap(value, path, 'string arrays', ctx, (v, p) =>
-        checkArray(v, p, 'strings', ctx, str, typeof v === 'string' ? `write [${show(v)}]` : undefined),
+        checkArray(v, p, 'strings', ctx, str, typeof v === 'string' ? `write [${show(v, p)}]` : undefined),
       );
     case 'free':
       return true;
@@ -269,7 +269,7 @@ export function checkType(value: TomlValue, path: string, section: string, spec:
       if (isTable(value)) return true;
       const header = sectionHeader(spec.section ?? '');
       const fix = Array.isArray(value) ? `write a single ${header} table, not an array of tables` : `write it as a ${header} table`;
-      ctx.error(path, `got ${show(value)}, expected a single table ${header}. Fix: ${fix}.`);
+      ctx.error(path, `got ${show(value, path)}, expected a single table ${header}. Fix: ${fix}.`);
       return false;
     }
     case 'table[]': {
@@ -277,18 +277,18 @@ export function checkType(value: TomlValue, path: string, section: string, spec:
       if (isTable(value)) {
         ctx.error(
           path,
-          `got a single table ${show(value)}, expected an array of tables ${header}. Fix: write each entry under its own ${header} header.`,
+          `got a single table ${show(value, path)}, expected an array of tables ${header}. Fix: write each entry under its own ${header} header.`,
         );
         return false;
       }
       if (!Array.isArray(value)) {
-        ctx.error(path, `got ${show(value)}, expected an array of tables ${header}. Fix: write each entry under its own ${header} header.`);
+        ctx.error(path, `got ${show(value, path)}, expected an array of tables ${header}. Fix: write each entry under its own ${header} header.`);
         return false;
       }
       let ok = true;
       value.forEach((item: TomlValue, i: number) => {
         if (!isTable(item) && !isUnresolved(item)) {
-          ctx.error(indexPath(path, i), `got ${show(item)}, expected a table (one ${header} entry). Fix: write the entry as a table of keys under ${header}.`);
+          ctx.error(indexPath(path, i), `got ${show(item, indexPath(path, i))}, expected a table (one ${header} entry). Fix: write the entry as a table of keys under ${header}.`);
           ok = false;
         }
       });

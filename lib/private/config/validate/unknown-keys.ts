@@ -37,7 +37,7 @@ export function checkRetiredKey(spec: KeySpec, value: TomlValue, path: string, c
     const replacement = spec.replacedBy ?? 'nothing';
     ctx.error(
       path,
-      `got ${show(value)}, but ${spec.key} was removed in GitLab Runner ${spec.removed} and is ignored; ` +
+      `got ${show(value, path)}, but ${spec.key} was removed in GitLab Runner ${spec.removed} and is ignored; ` +
         `its replacement is ${describeReplacement(replacement)}. Fix: ${fixFor(spec.key, replacement)}.`,
     );
     return false;
@@ -74,13 +74,13 @@ export function checkUnknownKey(key: string, value: TomlValue, path: string, vis
   if (removed) {
     ctx.error(
       path,
-      `got ${show(value)}, but ${key} was removed from ${header} in GitLab Runner ${removed.removed} and is ignored; ` +
+      `got ${show(value, path)}, but ${key} was removed from ${header} in GitLab Runner ${removed.removed} and is ignored; ` +
         `its replacement is ${describeReplacement(removed.replacedBy)}. Fix: ${fixFor(key, removed.replacedBy)}.`,
     );
     return;
   }
   if (section === 'runners') {
-    const registration = registrationOnlyMessage(key, value, visit);
+    const registration = registrationOnlyMessage(key, value, path, visit);
     if (registration) {
       ctx.error(path, registration);
       return;

@@ -56,7 +56,7 @@ function checkGitlabUrl(value: TomlValue, path: string, _visit: Visit, ctx: Ctx)
   const found = gitlabUrlProblem(text);
   if (!found) return;
   const fix = found.fix ? `write ${JSON.stringify(found.fix)}` : 'write it as http(s)://host[:port][/path], e.g. "https://gitlab.example.com"';
-  ctx.error(path, `got ${show(value)}, expected http(s)://host[:port][/path]; ${found.problem}. Fix: ${fix}.`);
+  ctx.error(path, `got ${show(value, path)}, expected http(s)://host[:port][/path]; ${found.problem}. Fix: ${fix}.`);
 }
 
 function hostPortRule(portRequired: boolean, example: string) {
@@ -67,7 +67,7 @@ function hostPortRule(portRequired: boolean, example: string) {
     if (!problem) return;
     const stripped = text.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/\/.*$/, '');
     const fix = stripped !== text && !hostPortProblem(stripped, portRequired) ? `write ${JSON.stringify(stripped)}` : `write it as ${example}`;
-    ctx.error(path, `got ${show(value)}, expected ${portRequired ? 'host:port' : 'host[:port]'}; ${problem}. Fix: ${fix}.`);
+    ctx.error(path, `got ${show(value, path)}, expected ${portRequired ? 'host:port' : 'host[:port]'}; ${problem}. Fix: ${fix}.`);
   };
 }
 
@@ -95,7 +95,7 @@ function checkSshPort(value: TomlValue, path: string, _visit: Visit, ctx: Ctx): 
   if (/^\d+$/.test(text) && Number(text) >= 1 && Number(text) <= 65535) return;
   const digits = text.trim();
   const fix = /^\d+$/.test(digits) && Number(digits) >= 1 && Number(digits) <= 65535 ? `write ${JSON.stringify(digits)}` : 'write a port number such as "22"';
-  ctx.error(path, `got ${show(value)}, expected a port number from 1 to 65535 (as a string). Fix: ${fix}.`);
+  ctx.error(path, `got ${show(value, path)}, expected a port number from 1 to 65535 (as a string). Fix: ${fix}.`);
 }
 
 export const urlRules: RuleSet = {

@@ -1,0 +1,341 @@
+/**
+ * Which values are secrets, decided in one place, and how a value is shown in a message.
+ *
+ * A value is a secret when its key is one the schema flags (`token`, `SecretKey`, `AccountKey`,
+ * passwords...), when it is a raw (untyped) key whose name says it holds a secret
+ * (`bearer_token`, `api_key`...), or when it is anywhere inside such a value (`SecretKey =
+ * ["..."]`). Messages also hide the value of an unknown key that is a misspelling of a secret key
+ * (`tokn`, `secretKey` on an import), and the value part of credential entries in key=value lists
+ * (`MachineOptions = ["amazonec2-secret-key=..."]`, `environment = ["AWS_SECRET_ACCESS_KEY=..."]`).
+ *
+ * `showAt(path, value)` is what every message uses to show a value: the value itself for other
+ * keys, a redacted description for secrets (type, length, well-known prefix, surrounding
+ * whitespace), and tables/arrays with their secret parts redacted. `scrubSecrets()` is the safety
+ * net: it replaces any secret literal of the data that a message still contains.
+ */
+import { showValue, type Diagnostic } from '../../errors';
+import { isDate, isPlainObject } from './float-marks';
+import { ROOT_SECTION, sectionIndex, type SectionIndex } from './schema-index';
+import type { KeySpec } from './schema-types';
+import { closest } from './validate/suggest';
+
+/**
+ * Raw (untyped) keys whose name says they hold a secret: treated as secrets for redaction,
+ * `secrets()` and messages, like the keys the schema flags (e.g. `bearer_token` in
+ * `[runners.kubernetes]`).
+ */
+export const RAW_SECRET_KEY = /(token|password|passwd|secret|secret_?key|private_?key|access_?key|account_?key)$/i;
+
+/**
+ * Names of credentials inside key=value entries: docker-machine driver flags
+ * (amazonec2-secret-key, digitalocean-access-token, azure-client-secret...) and environment
+ * variables (AWS_SECRET_ACCESS_KEY, GITLAB_TOKEN...).
+ */
+export const CREDENTIAL_NAME = /(secret|password|passwd|token)([-_]?key)?$|(access|api|private|account)[-_]?key$/i;
+
+/** Keys whose value is a list of `name=value` entries that may carry credentials. */
+const ENTRY_LISTS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ['runners', new Set(['environment'])],
+  ['runners.machine', new Set(['MachineOptions', 'MachineOptionsWithName'])],
+]);
+
+/** What shows in a message instead of a secret's content. */
+export const REDACTED_TEXT = '<redacted>';
+
+/**
+ * True when `key` of a table holds a secret, as the renderer decides (`secrets()`,
+ * `renderRedacted()`): the schema flag for a known key, else the raw-name rule when the table's
+ * unknown keys are raw. `spec` is the key's schema entry, if any.
+ */
+export function isSecretKey(spec: KeySpec | undefined, key: string, rawNames: boolean): boolean {
+  if (spec) return spec.secret === true;
+  return rawNames && RAW_SECRET_KEY.test(key);
+}
+
+/** Where a value sits, as far as secrets are concerned. */
+interface Pos {
+  /** The value is a secret (or inside one). */
+  readonly secret: boolean;
+  /** How the value's own keys are read when it is a table. */
+  readonly kind: 'section' | 'map' | 'raw';
+  readonly section?: SectionIndex;
+  /** The value is (or is an element of) a list of `name=value` entries. */
+  readonly entries?: boolean;
+}
+
+const ROOT_POS: Pos = { secret: false, kind: 'section', section: ROOT_SECTION };
+const SECRET_POS: Pos = { secret: true, kind: 'raw' };
+
+/** Secret key names of each section (TOML spelling and prop spelling), for the misspelling rule. */
+const SECRET_NAMES = new Map<SectionIndex, string[]>();
+function secretNamesOf(section: SectionIndex): string[] {
+  let names = SECRET_NAMES.get(section);
+  if (!names) {
+    names = [...section.byKey.values()].filter((k) => k.secret).flatMap((k) => [k.key, k.prop]);
+    SECRET_NAMES.set(section, names);
+  }
+  return names;
+}
+
+function posOfSpec(spec: KeySpec, parent: SectionIndex): Pos {
+  if (spec.secret) return SECRET_POS;
+  if ((spec.type === 'table' || spec.type === 'table[]') && spec.section) {
+    const section = sectionIndex(spec.section);
+    if (section && !section.spec.freeForm) return { secret: false, kind: 'section', section };
+    return { secret: false, kind: 'raw' };
+  }
+  if (spec.type.startsWith('map<')) return { secret: false, kind: 'map' };
+  if (ENTRY_LISTS.get(parent.spec.name)?.has(spec.key)) return { secret: false, kind: 'raw', entries: true };
+  return { secret: false, kind: 'raw' };
+}
+
+/** The position of `parent[key]` (TOML spelling, or prop spelling on the props side). */
+function childPos(parent: Pos, key: string): Pos {
+  if (parent.secret) return SECRET_POS;
+  if (parent.kind === 'section' && parent.section) {
+    const section = parent.section;
+    const form = section.spec.form;
+    if (key === 'rawToml' && (form === 'root' || section.spec.name === 'runners')) return parent; // the escape hatch holds TOML keys of the same section
+    const spec = section.byKey.get(key) ?? section.byProp.get(key);
+    if (spec) return posOfSpec(spec, section);
+    // An unknown key: secret by its name, or as a misspelling of a secret key of the section.
+    const secret = RAW_SECRET_KEY.test(key) || closest(key, secretNamesOf(section)) !== undefined;
+    return secret ? SECRET_POS : { secret: false, kind: 'raw' };
+  }
+  if (parent.kind === 'map') return { secret: false, kind: 'raw' };
+  return RAW_SECRET_KEY.test(key) ? SECRET_POS : { secret: false, kind: 'raw' };
+}
+
+/**
+ * Splits a diagnostic path (`runners[0].cache.s3.SecretKey`, `sysctls."net.ipv4.ip_forward"`,
+ * `runners[1].rawToml.kubernetes.bearer_token`) into keys; indices are dropped (an element sits
+ * where its array sits). Undefined for paths that are not key paths (`config.toml:3:7`).
+ */
+function pathKeys(path: string): string[] | undefined {
+  const keys: string[] = [];
+  let i = 0;
+  while (i < path.length) {
+    const c = path[i];
+    if (c === '.') {
+      i++;
+    } else if (c === '[') {
+      const end = path.indexOf(']', i);
+      if (end < 0) return undefined;
+      i = end + 1;
+    } else if (c === '"') {
+      let j = i + 1;
+      while (j < path.length && path[j] !== '"') j += path[j] === '\\' ? 2 : 1;
+      try {
+        keys.push(JSON.parse(path.slice(i, j + 1)) as string);
+      } catch {
+        return undefined;
+      }
+      i = j + 1;
+    } else {
+      let j = i;
+      while (j < path.length && path[j] !== '.' && path[j] !== '[') j++;
+      keys.push(path.slice(i, j));
+      i = j;
+    }
+  }
+  return keys;
+}
+
+const POS_CACHE = new Map<string, Pos>();
+
+/** The position of the value a diagnostic path names. */
+function posOfPath(path: string): Pos {
+  let pos = POS_CACHE.get(path);
+  if (pos) return pos;
+  pos = ROOT_POS;
+  for (const key of pathKeys(path) ?? []) pos = childPos(pos, key);
+  if (POS_CACHE.size < 10000) POS_CACHE.set(path, pos);
+  return pos;
+}
+
+/**
+ * True when the value at a diagnostic path (TOML or prop spelling) is a secret or inside one,
+ * including unknown keys named like a secret or misspelling one. Messages for such a path must
+ * not contain the value: use `showAt`.
+ */
+export function isSecretPath(path: string): boolean {
+  return posOfPath(path).secret;
+}
+
+/** Token prefixes a message may keep: they tell the kind of token, not the token. */
+const WELL_KNOWN_PREFIX = /^(glrt-(t[1-3]_)?|glrtr-|GR1348941|glpat-|gldt-|glcbt-)/;
+
+/** A secret string for a message: its well-known prefix, `<redacted>`, and leading/trailing whitespace, quoted. */
+export function redact(secret: string): string {
+  const lead = /^\s*/.exec(secret)?.[0] ?? '';
+  const trail = /\s*$/.exec(secret.slice(lead.length))?.[0] ?? '';
+  const core = secret.slice(lead.length, secret.length - trail.length);
+  const prefix = WELL_KNOWN_PREFIX.exec(core)?.[0] ?? '';
+  const body = core === '' ? '' : `${prefix}${REDACTED_TEXT}`;
+  return JSON.stringify(lead).slice(0, -1) + body + JSON.stringify(trail).slice(1);
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * What a message says about a secret value: never its content. Strings give their redacted form
+ * and length (`"glrt-<redacted>\n" (30 characters)`); other values their type and size
+ * (`an integer of 20 digits`, `an array of 1 string`, `a table of 2 keys`).
+ */
+export function describeSecret(value: unknown): string {
+  if (typeof value === 'string') return `${redact(value)} (${plural(value.length, 'character')})`;
+  if (typeof value === 'bigint' || (typeof value === 'number' && Number.isInteger(value))) {
+    const digits = (typeof value === 'bigint' ? value : BigInt(value)).toString().replace('-', '').length;
+    return `an integer of ${plural(digits, 'digit')}`;
+  }
+  if (typeof value === 'number') return Number.isFinite(value) ? 'a number with a fraction' : 'a non-finite number';
+  if (typeof value === 'boolean') return 'a boolean';
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (isDate(value)) return 'a date-time';
+  if (Array.isArray(value)) {
+    const types = new Set(value.map((e) => (typeof e === 'string' ? 'string' : 'value')));
+    const word = types.size === 1 && types.has('string') ? 'string' : 'value';
+    return `an array of ${plural(value.length, word)}`;
+  }
+  if (typeof value === 'object') return `a table of ${plural(Object.keys(value).length, 'key')}`;
+  return `a ${typeof value}`;
+}
+
+/**
+ * Where the value of a credential entry starts (`--amazonec2-secret-key=...`, `GITLAB_TOKEN: ...`:
+ * after the first `=` or `:`), or -1 when the entry is not a credential.
+ */
+function credentialValueStart(entry: string): number {
+  const m = /[=:]/.exec(entry);
+  if (!m) return -1;
+  const name = entry.slice(0, m.index).trim().replace(/^-+/, '');
+  return CREDENTIAL_NAME.test(name) || RAW_SECRET_KEY.test(name) ? m.index + 1 : -1;
+}
+
+/** `name=<redacted>` for a credential entry (`--amazonec2-secret-key=...`), else the entry unchanged. */
+export function redactEntry(entry: string): string {
+  const start = credentialValueStart(entry);
+  return start < 0 ? entry : `${entry.slice(0, start)}${REDACTED_TEXT}`;
+}
+
+/** A copy of `value` with every secret inside replaced by `<redacted>`; `value` itself when it has none. */
+function redactTree(value: unknown, pos: Pos): unknown {
+  if (pos.secret) return value === undefined ? value : REDACTED_TEXT;
+  if (typeof value === 'string') return pos.entries ? redactEntry(value) : value;
+  if (Array.isArray(value)) {
+    let changed = false;
+    const out = value.map((e) => {
+      const r = redactTree(e, pos);
+      if (r !== e) changed = true;
+      return r;
+    });
+    return changed ? out : value;
+  }
+  if (isPlainObject(value)) {
+    let changed = false;
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) {
+      const e = value[key];
+      const r = redactTree(e, childPos(pos, key));
+      if (r !== e) changed = true;
+      out[key] = r;
+    }
+    return changed ? out : value;
+  }
+  return value;
+}
+
+/**
+ * The received value at `path` for a message, through `show` (the caller's formatter, default
+ * `showValue`): a redacted description when the path is a secret, the value with its secret parts
+ * redacted otherwise.
+ */
+export function showAt(path: string, value: unknown, show: (v: unknown) => string = showValue): string {
+  const pos = posOfPath(path);
+  if (pos.secret) return describeSecret(value);
+  return show(redactTree(value, pos));
+}
+
+/** `value` with its secret parts redacted, for callers that format it themselves (e.g. a fix text). */
+export function redactAt(path: string, value: unknown): unknown {
+  return redactTree(value, posOfPath(path));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Safety net
+
+/**
+ * Shortest secret literal the scrubber looks for (shorter ones would match ordinary words); a
+ * literal must also have more than a well-known prefix (`glrt-t2_` alone is what messages show).
+ */
+const MIN_SCRUB = 8;
+
+function scrubbable(s: string): boolean {
+  const t = s.trim();
+  return t.length >= MIN_SCRUB && t.replace(WELL_KNOWN_PREFIX, '').length >= 4;
+}
+
+/** Every secret literal (strings, numbers as written) in a props or data tree. */
+export function secretLiterals(tree: unknown): string[] {
+  const found = new Set<string>();
+  const visit = (value: unknown, pos: Pos): void => {
+    if (pos.secret) {
+      collect(value, found);
+      return;
+    }
+    if (typeof value === 'string') {
+      const start = pos.entries ? credentialValueStart(value) : -1;
+      if (start >= 0) {
+        found.add(value.slice(start));
+        found.add(value.slice(start).trim());
+      }
+    } else if (Array.isArray(value)) {
+      for (const e of value) visit(e, pos);
+    } else if (isPlainObject(value)) {
+      for (const key of Object.keys(value)) visit(value[key], childPos(pos, key));
+    }
+  };
+  visit(tree, ROOT_POS);
+  return [...found].filter(scrubbable);
+}
+
+function collect(value: unknown, found: Set<string>): void {
+  if (typeof value === 'string') {
+    found.add(value);
+    found.add(value.trim());
+  } else if (typeof value === 'bigint' || typeof value === 'number') {
+    found.add(String(value));
+  } else if (Array.isArray(value)) {
+    for (const e of value) collect(e, found);
+  } else if (isPlainObject(value)) {
+    for (const key of Object.keys(value)) collect(value[key], found);
+  }
+}
+
+/**
+ * Diagnostics with every occurrence of a secret literal of `trees` (as written, or as a JSON string
+ * body) replaced by `<redacted>`. Messages are built to not contain secrets (`showAt`); this
+ * catches what a message builder missed. Returns the same array when nothing changed.
+ */
+export function scrubSecrets(diagnostics: readonly Diagnostic[], ...trees: unknown[]): Diagnostic[] {
+  if (diagnostics.length === 0) return diagnostics as Diagnostic[];
+  const literals = new Set<string>();
+  for (const tree of trees) for (const s of secretLiterals(tree)) {
+    literals.add(s);
+    literals.add(JSON.stringify(s).slice(1, -1));
+  }
+  if (literals.size === 0) return diagnostics as Diagnostic[];
+  const sorted = [...literals].filter(scrubbable).sort((a, b) => b.length - a.length);
+  let changed = false;
+  const out = diagnostics.map((d) => {
+    let message = d.message;
+    for (const s of sorted) if (message.includes(s)) message = message.split(s).join(REDACTED_TEXT);
+    if (message === d.message) return d;
+    changed = true;
+    return { ...d, message };
+  });
+  return changed ? out : (diagnostics as Diagnostic[]);
+}
