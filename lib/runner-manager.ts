@@ -4,7 +4,7 @@
  *   prepare -> docker -> runner install -> docker-machine -> service drop-in -> bootstrap
  *   -> secrets -> registration -> config.toml -> service enabled and started; teardown at destroy.
  */
-import { Annotations, ITerraformDependable, TerraformResource, TerraformStack } from 'cdktf';
+import { Annotations, TerraformResource, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { Bastion, BastionProps } from './bastion';
 import { RunnerConfigProps, RunnerProps } from './config/props.generated';
@@ -14,14 +14,15 @@ import { DockerSource } from './docker-source';
 import { GitlabRunnerError } from './errors';
 import { MachineBootstrap } from './machine-bootstrap';
 import { isUnresolved } from './private/framework';
-import { ensureProviders, managerConnection, scriptBundleRef, teardownConnection, writeRedactedCopy } from './private/steps/wiring';
-import { createHostStep } from './private/steps/host-step';
-import { checkKnownProps } from './private/steps/known-props';
+import { ensureProviders, scriptBundleRef, writeRedactedCopy } from './private/steps/wiring';
+import { createTeardown, materializeSteps } from './private/steps/materialize';
+import { checkOneOwnerPerHost, isBastion, isSupportServices } from './private/steps/host-owners';
+import { BASTION_PROPS, CACHE_SERVER_PROPS, checkKnownProps, REGISTRY_MIRROR_PROPS } from './private/steps/known-props';
 import { planManager, ManagerPlan, PlannedStep } from './private/steps/manager-plan';
 import { RunnerInstallSource } from './runner-install-source';
 import { RunnerToken } from './runner-token';
 import { StepEngine } from './step-engine';
-import { CacheServerProps, RegistryMirrorProps } from './support-services';
+import { CacheServerProps, RegistryMirrorProps, SupportServices } from './support-services';
 
 /** One `[[runners]]` entry managed on the bastion. */
 export interface ManagedRunnerProps {
@@ -100,6 +101,12 @@ export interface GitlabRunnerManagerProps {
    * @default - none
    */
   readonly cacheServer?: CacheServerProps;
+  /**
+   * A registry mirror and/or cache server on another host (a `SupportServices`), shared with
+   * other managers: wired into the runners like `registryMirror` / `cacheServer`, and config.toml
+   * is written only after they are up. @default - none
+   */
+  readonly supportServices?: SupportServices;
 }
 
 const VERSION = /^\d+\.\d+\.\d+$/;
@@ -108,9 +115,8 @@ const MANAGER_PROPS = [
   'bastion', 'runnerVersion', 'runnerSource', 'docker', 'dockerMachine', 'bootstrap', 'global', 'runners',
   'stopTimeoutSeconds', 'longestJobSeconds', 'engine', 'machineNamePrefix', 'serviceName', 'serviceUser',
   'workingDirectory', 'configPath', 'machineStoragePath', 'redactedConfigFile', 'teardownConcurrency',
-  'registryMirror', 'cacheServer',
+  'registryMirror', 'cacheServer', 'supportServices',
 ];
-const BASTION_PROPS = ['host', 'port', 'user', 'privateKey', 'hostKey', 'jumpHost', 'connectTimeout'];
 
 export class GitlabRunnerManager extends Construct {
   public readonly bastion: Bastion;
@@ -137,8 +143,9 @@ export class GitlabRunnerManager extends Construct {
     if (props.bastion && !isBastion(props.bastion)) checkKnownProps(props.bastion, BASTION_PROPS, 'bastion');
     if (props.dockerMachine) checkKnownProps(props.dockerMachine, ['version', 'url', 'sha256', 'insecureSkipChecksum', 'drivers'], 'dockerMachine');
     (Array.isArray(props.runners) ? props.runners : []).forEach((r, i) => checkKnownProps(r, ['token', 'config'], `runners[${i}]`));
-    if (props.registryMirror) checkKnownProps(props.registryMirror, ['address', 'port', 'remoteUrl', 'image', 'bindToAddress'], 'registryMirror');
-    if (props.cacheServer) checkKnownProps(props.cacheServer, ['address', 'port', 'bucket', 'accessKey', 'secretKey', 'image', 'bindToAddress'], 'cacheServer');
+    if (props.registryMirror) checkKnownProps(props.registryMirror, REGISTRY_MIRROR_PROPS, 'registryMirror');
+    if (props.cacheServer) checkKnownProps(props.cacheServer, CACHE_SERVER_PROPS, 'cacheServer');
+    const services = checkSupportServices(props);
     checkChoice(props.engine, 'engine', 'resourceType', 'StepEngine.nullResource() or StepEngine.terraformData()');
     checkChoice(props.bootstrap, 'bootstrap', 'mode', 'MachineBootstrap.fullMachine() or MachineBootstrap.certificatesOnly()');
     checkChoice(props.docker, 'docker', 'mode', 'DockerSource.distroPackages(), DockerSource.dockerRepository() or DockerSource.preinstalled()');
@@ -179,6 +186,7 @@ export class GitlabRunnerManager extends Construct {
       throw GitlabRunnerError.at('redactedConfigFile', `got ${JSON.stringify(props.redactedConfigFile)}, expected a relative file name of letters, digits, ".", "_", "-" and "/", or false. Fix: redactedConfigFile: "${id}.config.redacted.toml".`);
     }
     checkUniqueOnStack(this, id, props);
+    checkOneOwnerPerHost(this, this.bastion, false);
     const teardownConcurrency = checkWhole(props.teardownConcurrency ?? 4, 'teardownConcurrency', 1);
 
     if (!Array.isArray(props.runners) || props.runners.length === 0) {
@@ -213,6 +221,7 @@ export class GitlabRunnerManager extends Construct {
       scriptBundleRef: scriptBundleRef(this),
       registryMirror: props.registryMirror,
       cacheServer: props.cacheServer,
+      remoteServices: services ? { registryMirror: services.registryMirror, cacheServer: services.cacheServer } : undefined,
     });
     this.config = plan.config;
     this.redactedConfig = plan.redactedConfig;
@@ -231,43 +240,9 @@ export class GitlabRunnerManager extends Construct {
     }
 
     ensureProviders(this, this.engine, props.redactedConfigFile !== false);
-    const connection = managerConnection(this.bastion);
-    const resources: { [stepId: string]: TerraformResource } = {};
-    for (const step of plan.steps) {
-      const dependsOn: ITerraformDependable[] = step.dependsOn.map((d) => resources[d]);
-      const triggers: { [key: string]: string } = { ...step.triggers };
-      for (const ref of step.triggerOnReplace ?? []) triggers[`after_${ref.replace(/-/g, '_')}`] = resources[ref].getStringAttribute('id');
-      resources[step.id] = createHostStep(this, step.id, {
-        engine: this.engine,
-        connection,
-        triggers,
-        dependsOn,
-        // An upload that repeats a trigger (the config template) reads it from the resource
-        // itself, so the stack holds the text once.
-        uploads: step.upload ? [{ content: uploadContent(step, this.engine), destination: step.upload.destination, isExpression: isTriggerCopy(step) }] : undefined,
-        script: step.script,
-      });
-    }
-
-    // Teardown is a terraform_data with either engine (built into Terraform, no provider): its
-    // `input` can follow a moved key or a new script without replacing (= running) it.
-    const teardownEngine = StepEngine.terraformData();
-    const teardown = teardownConnection(this.bastion, teardownEngine);
-    if (teardown) {
-      resources.teardown = createHostStep(this, 'teardown', {
-        engine: teardownEngine,
-        connection: teardown.connection,
-        triggers: teardown.identity,
-        values: { ...teardown.values, script: plan.teardownScript },
-        dependsOn: Object.values(resources),
-        script: teardownEngine.selfValue('script'),
-        scriptIsExpression: true,
-        when: 'destroy',
-        onFailure: 'continue',
-      });
-    } else {
-      Annotations.of(this).addWarning('bastion.privateKey: teardown (stop the service, remove owned machines, unregister) needs SshKey.fromFile(path) or SshKey.agent(): Terraform destroy-time provisioners cannot read variables. Fix: use a key file for teardown, or run teardown by hand before destroy.');
-    }
+    const resources = materializeSteps(this, this.engine, this.bastion, plan.steps, services ? { config: services.ready } : {});
+    const teardown = createTeardown(this, this.bastion, plan.teardownScript, Object.values(resources), 'stop the service, remove owned machines, unregister', 'bastion');
+    if (teardown) resources.teardown = teardown;
     this.resources = resources;
 
     this.redactedConfigFileName = props.redactedConfigFile === false ? undefined : props.redactedConfigFile ?? `${id}.config.redacted.toml`;
@@ -277,17 +252,19 @@ export class GitlabRunnerManager extends Construct {
   }
 }
 
-function uploadContent(step: PlannedStep, engine: StepEngine): string {
-  return isTriggerCopy(step) ? engine.selfTrigger('config') : step.upload!.content;
-}
-
-function isTriggerCopy(step: PlannedStep): boolean {
-  return step.upload !== undefined && step.upload.content === step.triggers.config;
-}
-
-function isBastion(b: Bastion | BastionProps): b is Bastion {
-  // Structural check instead of instanceof (works across package copies and a cdktn build).
-  return typeof (b as Bastion).useSudo === 'boolean' && typeof (b as Bastion).node === 'object';
+/** The SupportServices a manager uses, checked: a service may come from one place only. */
+function checkSupportServices(props: GitlabRunnerManagerProps): SupportServices | undefined {
+  const services = props.supportServices;
+  if (services === undefined) return undefined;
+  if (!isSupportServices(services)) {
+    throw GitlabRunnerError.at('supportServices', 'expected a SupportServices construct (new SupportServices(this, "services", { host, registryMirror, cacheServer })). Fix: pass the construct, or use registryMirror / cacheServer for services on this bastion.');
+  }
+  for (const key of ['registryMirror', 'cacheServer'] as const) {
+    if (props[key] && services[key]) {
+      throw GitlabRunnerError.at(key, `is set while supportServices ${JSON.stringify(services.node.path)} also runs a ${key === 'registryMirror' ? 'registry mirror' : 'cache server'}; the runners can use only one. Fix: remove ${key}, or remove it from the SupportServices.`);
+    }
+  }
+  return services;
 }
 
 function checkVersion(v: unknown): string {

@@ -1,9 +1,21 @@
 /**
  * The seed's "optionally but recommended" step: a pull-through registry mirror and an
- * S3-compatible cache server (MinIO) on the bastion, wired into the runners' config.
+ * S3-compatible cache server (MinIO), wired into the runners' config. On the manager's own
+ * bastion (GitlabRunnerManager's `registryMirror` / `cacheServer`) or on another host
+ * (`SupportServices`, passed to one or more managers as `supportServices`).
  */
+import { TerraformResource } from 'cdktf';
+import { Construct } from 'constructs';
+import { Bastion, BastionProps } from './bastion';
+import { DockerSource } from './docker-source';
 import { GitlabRunnerError } from './errors';
-import { isUnresolved } from './private/framework';
+import { checkOneOwnerPerHost, isBastion } from './private/steps/host-owners';
+import { BASTION_PROPS, CACHE_SERVER_PROPS, checkKnownProps, REGISTRY_MIRROR_PROPS } from './private/steps/known-props';
+import { createTeardown, materializeSteps } from './private/steps/materialize';
+import { PlannedStep } from './private/steps/step-builder';
+import { planSupportServices } from './private/steps/support-plan';
+import { ensureProviders, scriptBundleRef } from './private/steps/wiring';
+import { StepEngine } from './step-engine';
 
 export interface RegistryMirrorProps {
   /**
@@ -42,18 +54,78 @@ export interface CacheServerProps {
   readonly bindToAddress?: boolean;
 }
 
-const ADDRESS = /^[A-Za-z0-9.\-:]+$/;
 
-export function checkSupportAddress(value: unknown, path: string): void {
-  if (isUnresolved(value)) return;
-  if (typeof value !== 'string' || !ADDRESS.test(value) || value.includes('://')) {
-    throw GitlabRunnerError.at(path, `got ${JSON.stringify(value)}, expected the private IP or host name the machines reach the bastion on, without scheme or port. Fix: address: "10.0.0.5".`);
-  }
+export interface SupportServicesProps {
+  /**
+   * The host that runs the services (not a manager's bastion: for that, use the manager's
+   * `registryMirror` / `cacheServer` props). An existing `Bastion`, or its props.
+   */
+  readonly host: Bastion | BastionProps;
+  /** How Docker is installed on the host. @default DockerSource.distroPackages() */
+  readonly docker?: DockerSource;
+  /** Which resource type carries the steps. @default StepEngine.nullResource() */
+  readonly engine?: StepEngine;
+  /** A pull-through registry mirror on the host. @default - none */
+  readonly registryMirror?: RegistryMirrorProps;
+  /** A MinIO S3 cache server on the host. @default - none */
+  readonly cacheServer?: CacheServerProps;
 }
 
-export function checkPortNumber(value: unknown, path: string): void {
-  if (value === undefined || isUnresolved(value)) return;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 65535) {
-    throw GitlabRunnerError.at(path, `got ${JSON.stringify(value)}, expected a whole number from 1 to 65535. Fix: port: ${path.endsWith('registryMirror.port') ? 6000 : 9005}.`);
+/**
+ * A registry mirror and/or cache server on a host of its own, shared by the managers that name
+ * it in `supportServices`: their docker+machine runners get `engine-registry-mirror=...` in
+ * MachineOptions, runners without a `cache` section get the S3 cache, and their config.toml is
+ * written only after the services are up. Steps: prepare -> docker -> registry-mirror /
+ * secret-cache-* -> cache-server; teardown at destroy removes the containers (the cache's data
+ * directory stays).
+ */
+export class SupportServices extends Construct {
+  public readonly host: Bastion;
+  public readonly engine: StepEngine;
+  public readonly registryMirror?: RegistryMirrorProps;
+  public readonly cacheServer?: CacheServerProps;
+  /** The steps in the order they run. */
+  public readonly steps: readonly PlannedStep[];
+  /** The Terraform resources of the steps, by step id. */
+  public readonly resources: { readonly [stepId: string]: TerraformResource };
+  /** The resources after which the services are up (managers' config steps wait for them). */
+  public readonly ready: TerraformResource[];
+
+  constructor(scope: Construct, id: string, props: SupportServicesProps) {
+    super(scope, id);
+    checkKnownProps(props, ['host', 'docker', 'engine', 'registryMirror', 'cacheServer'], '');
+    if (!props || !props.host || typeof props.host !== 'object') {
+      throw GitlabRunnerError.at('host', 'is required, expected a Bastion or its props. Fix: host: { host: "10.0.0.6", privateKey: SshKey.fromFile("~/.ssh/id_ed25519") }.');
+    }
+    if (!isBastion(props.host)) checkKnownProps(props.host, BASTION_PROPS, 'host');
+    if (props.registryMirror) checkKnownProps(props.registryMirror, REGISTRY_MIRROR_PROPS, 'registryMirror');
+    if (props.cacheServer) checkKnownProps(props.cacheServer, CACHE_SERVER_PROPS, 'cacheServer');
+    for (const [name, field, allowed] of [['engine', 'resourceType', 'StepEngine.nullResource() or StepEngine.terraformData()'], ['docker', 'mode', 'DockerSource.distroPackages(), DockerSource.dockerRepository() or DockerSource.preinstalled()']] as const) {
+      const value = (props as unknown as Record<string, unknown>)[name];
+      if (value !== undefined && (!value || typeof value !== 'object' || typeof (value as Record<string, unknown>)[field] !== 'string')) {
+        throw GitlabRunnerError.at(name, `got ${JSON.stringify(value)}, expected ${allowed}. Fix: use one of those factories.`);
+      }
+    }
+    this.engine = props.engine ?? StepEngine.nullResource();
+    this.host = isBastion(props.host) ? props.host : new Bastion(this, 'host', props.host);
+    this.registryMirror = props.registryMirror;
+    this.cacheServer = props.cacheServer;
+    checkOneOwnerPerHost(this, this.host, true);
+
+    const plan = planSupportServices({
+      hostIdentity: `${this.host.user}@${this.host.host}:${this.host.port}`,
+      uploadUser: this.host.user,
+      scriptBundleRef: scriptBundleRef(this),
+      docker: props.docker ?? DockerSource.distroPackages(),
+      registryMirror: props.registryMirror,
+      cacheServer: props.cacheServer,
+    });
+    this.steps = plan.steps;
+    ensureProviders(this, this.engine, false);
+    const resources = materializeSteps(this, this.engine, this.host, plan.steps);
+    this.ready = plan.readySteps.map((s) => resources[s]);
+    const teardown = createTeardown(this, this.host, plan.teardownScript, Object.values(resources), 'remove the mirror and cache containers', 'host');
+    if (teardown) resources.teardown = teardown;
+    this.resources = resources;
   }
 }

@@ -273,3 +273,29 @@ glr_container_outdated() {
   fi
   return 0
 }
+
+# glr_remove_containers NAME...: removes the named containers this library started (those with
+# its config label); others of the same name are left alone with a warning. Their data
+# directories stay. Returns 1 when one could not be removed.
+glr_remove_containers() {
+  local name label rc=0
+  command -v docker >/dev/null 2>&1 || { glr_log "docker not installed, no containers to remove"; return 0; }
+  for name in "$@"; do
+    if ! docker inspect "$name" >/dev/null 2>&1; then
+      glr_log "container $name not present"
+      continue
+    fi
+    label="$(docker inspect -f '{{ index .Config.Labels "cdktf-gitlab-runner.config" }}' "$name" 2>/dev/null || true)"
+    if [[ -z "$label" ]]; then
+      glr_warn "container $name was not started by cdktf-gitlab-runner (no config label); left alone."
+      continue
+    fi
+    if docker rm -f "$name" >/dev/null; then
+      glr_log "removed container $name"
+    else
+      glr_warn "could not remove container $name"
+      rc=1
+    fi
+  done
+  return "$rc"
+}

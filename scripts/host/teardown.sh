@@ -7,11 +7,13 @@
 #  3. unregister only the runners recorded under $GLR_STATE_DIR/registered/ (registered by the
 #     register step), token via the CI_SERVER_TOKEN environment variable. Runners using an
 #     authentication token are never recorded: a token we did not create is never revoked;
-#  4. remove config.toml and the state dir (secrets included).
+#  4. remove the registry mirror / cache server containers it started (GLR_SERVICE_CONTAINERS);
+#  5. remove config.toml and the state dir (secrets included).
 # Tolerates a half-installed host (missing binaries, unit, files). When a machine or a runner
 # cannot be removed, it says which, keeps the state needed to retry, and exits non-zero.
 # Inputs: GLR_SERVICE_NAME, GLR_MACHINE_PREFIX, GLR_MACHINE_STORAGE_PATH, GLR_SERVICE_HOME,
-#   GLR_TEARDOWN_CONCURRENCY (default 4), GLR_CONFIG_PATH, GLR_STATE_DIR.
+#   GLR_TEARDOWN_CONCURRENCY (default 4), GLR_CONFIG_PATH, GLR_STATE_DIR,
+#   GLR_SERVICE_CONTAINERS (optional, space-separated container names).
 set -euo pipefail
 # shellcheck source=lib.sh
 if ! declare -F glr_log >/dev/null; then . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"; fi
@@ -87,11 +89,17 @@ if [[ -d "$registered_dir" ]]; then
   done
 fi
 
+# 4. Support containers (registry mirror, cache server) on this host.
+if [[ -n "${GLR_SERVICE_CONTAINERS:-}" ]]; then
+  read -r -a containers <<<"$GLR_SERVICE_CONTAINERS"
+  glr_remove_containers "${containers[@]}" || failed+=("containers ${containers[*]}")
+fi
+
 if ((${#failed[@]})); then
   glr_die "teardown incomplete, state kept for a retry; could not remove: ${failed[*]}"
 fi
 
-# 4. Files.
+# 5. Files.
 rm -f "$GLR_CONFIG_PATH"
 rm -rf "$GLR_STATE_DIR"
 glr_log "teardown done: $svc stopped and disabled, config.toml and $GLR_STATE_DIR removed"

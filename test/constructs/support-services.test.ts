@@ -1,4 +1,5 @@
-import { GitlabRunnerManager } from '../../lib';
+import { Testing } from 'cdktf';
+import { GitlabRunnerManager, SshKey, StepEngine, SupportServices } from '../../lib';
 import { managerProps, newStack, stepResources, synthManager, triggersOf } from './helpers';
 
 describe('registry mirror and cache server (the seed\'s optional step)', () => {
@@ -51,5 +52,119 @@ describe('registry mirror and cache server (the seed\'s optional step)', () => {
     const s = newStack();
     expect(() => new GitlabRunnerManager(s.stack, 'ci', { ...managerProps(s.token), registryMirror: { address: 'http://10.0.0.5' } }))
       .toThrow('registryMirror.address: got "http://10.0.0.5", expected the private IP or host name');
+  });
+});
+
+describe('SupportServices: mirror and cache on a host of their own, shared by managers', () => {
+  const servicesHost = { host: '10.0.0.6', privateKey: SshKey.fromFile('~/.ssh/id_ed25519') };
+
+  function twoManagers(engine?: StepEngine) {
+    const s = newStack();
+    const services = new SupportServices(s.stack, 'services', {
+      host: servicesHost,
+      engine,
+      registryMirror: { address: '10.0.0.6' },
+      cacheServer: { address: '10.0.0.6', accessKey: s.accessKey, secretKey: s.secretKey },
+    });
+    const a = new GitlabRunnerManager(s.stack, 'ci', { ...managerProps(s.token), engine, supportServices: services });
+    const b = new GitlabRunnerManager(s.stack, 'ci2', { ...managerProps(s.token, { bastion: { host: '198.51.100.11', privateKey: SshKey.fromFile('~/.ssh/id_ed25519') } }), engine, supportServices: services });
+    const text = Testing.synth(s.stack, true);
+    return { s, services, a, b, text, json: JSON.parse(text) };
+  }
+
+  /** Resources of one construct (by its id in the logical name), by step id. */
+  function resourcesOf(json: any, scope: string): Map<string, any> {
+    const out = new Map<string, any>();
+    for (const type of ['null_resource', 'terraform_data']) {
+      for (const [name, body] of Object.entries<any>(json.resource?.[type] ?? {})) {
+        const m = new RegExp(`^${scope}_(.+)_[0-9A-F]{8}$`).exec(name);
+        if (m) out.set(m[1], { type, name, body });
+      }
+    }
+    return out;
+  }
+
+  test('GIVEN one SupportServices and two managers WHEN synthesized THEN the services run on their host, once, and both managers wait for them and use them', () => {
+    const { services, a, b, json } = twoManagers();
+    expect(services.steps.map((x) => x.id)).toEqual(['prepare', 'docker', 'registry-mirror', 'secret-cache-access-key', 'secret-cache-secret-key', 'cache-server']);
+    const mine = resourcesOf(json, 'services');
+    for (const id of services.steps.map((x) => x.id)) expect(mine.get(id).body.connection.host).toBe('10.0.0.6');
+    for (const manager of [a, b]) {
+      const ids = manager.steps.map((x) => x.id);
+      expect(ids).not.toContain('registry-mirror');
+      expect(ids).not.toContain('cache-server');
+      const config = triggersOf(resourcesOf(json, manager.node.id).get('config').body).config;
+      expect(config).toContain('"engine-registry-mirror=http://10.0.0.6:6000"');
+      expect(config).toContain('ServerAddress = "10.0.0.6:9005"');
+      const dependsOn: string[] = resourcesOf(json, manager.node.id).get('config').body.depends_on;
+      expect(dependsOn).toEqual(expect.arrayContaining([`null_resource.${mine.get('registry-mirror').name}`, `null_resource.${mine.get('cache-server').name}`]));
+    }
+    // the bastions' connections are untouched
+    expect(resourcesOf(json, 'ci').get('config').body.connection.host).toBe('198.51.100.10');
+    expect(resourcesOf(json, 'ci2').get('config').body.connection.host).toBe('198.51.100.11');
+  });
+
+  test('teardown removes the containers at destroy; both engines give the same steps, scripts and triggers', () => {
+    const nul = twoManagers();
+    const data = twoManagers(StepEngine.terraformData());
+    const teardown = resourcesOf(nul.json, 'services').get('teardown');
+    expect(teardown.type).toBe('terraform_data');
+    expect(teardown.body.provisioner[0]['remote-exec'].when).toBe('destroy');
+    expect(teardown.body.input.script).toContain("GLR_SERVICE_CONTAINERS='registry minio'");
+    expect(teardown.body.input.script).toContain('teardown-services.sh');
+    // the same apart from the resource type in references to other steps
+    const strip = (m: Map<string, any>) => JSON.parse(JSON.stringify([...m.entries()].map(([id, r]) => ({ id, triggers: triggersOf(r.body), script: r.body.provisioner?.map((p: any) => p['remote-exec']?.inline ?? p.file?.content) }))).replace(/\$\{(null_resource|terraform_data)\./g, '${STEP.'));
+    const [n, d] = [resourcesOf(nul.json, 'services'), resourcesOf(data.json, 'services')];
+    n.delete('teardown');
+    d.delete('teardown');
+    expect(strip(d)).toEqual(strip(n));
+    expect([...n.values()].every((r) => r.type === 'null_resource')).toBe(true);
+    expect([...d.values()].every((r) => r.type === 'terraform_data')).toBe(true);
+  });
+
+  test('no secret literal: cache keys reach the services host as uploads of variable references only', () => {
+    const { json } = twoManagers();
+    const secret = resourcesOf(json, 'services').get('secret-cache-secret-key');
+    expect(secret.body.provisioner[0].file.content).toBe('${var.cache_secret_key}');
+    // every use of the variable: an upload's content, or inside a Terraform-side sha256
+    const uses: string[] = [];
+    const walk = (v: unknown, at: string): void => {
+      if (typeof v === 'string' && v.includes('var.cache_secret_key')) uses.push(`${at}=${v}`);
+      else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, `${at}.${k}`);
+    };
+    walk(json.resource, 'resource');
+    expect(uses.length).toBeGreaterThan(0);
+    for (const use of uses) expect(use).toMatch(/(\.file\.content=\$\{var\.cache_secret_key\}$)|(=\$\{sha256\()/);
+  });
+
+  test('a manager with its own mirror on its bastion removes the container at teardown', () => {
+    const teardownScript = (json: any) => stepResources(json).get('teardown')!.body.input.script as string;
+    expect(teardownScript(synthManager(() => ({ registryMirror: { address: '10.0.0.5' } })).json)).toContain("GLR_SERVICE_CONTAINERS='registry'");
+    expect(teardownScript(synthManager().json)).not.toContain('GLR_SERVICE_CONTAINERS');
+  });
+
+  test('bad input is a synth error naming the property and the fix', () => {
+    const s = newStack();
+    expect(() => new SupportServices(s.stack, 'none', { host: servicesHost })).toThrow('registryMirror: and cacheServer are both unset, so this host would run nothing. Fix:');
+    expect(() => new SupportServices(s.stack, 'lit', { host: servicesHost, cacheServer: { address: '10.0.0.6', accessKey: s.accessKey, secretKey: 'PLACEHOLDER' } })).toThrow('cacheServer.secretKey: got a literal secret');
+    expect(() => new SupportServices(s.stack, 'typo', { host: servicesHost, registryMirror: { address: '10.0.0.6', prot: 6000 } as any })).toThrow('registryMirror.prot: is not a property of registryMirror');
+    expect(() => new SupportServices(s.stack, 'nohost', {} as any)).toThrow('host: is required');
+    const services = new SupportServices(s.stack, 'services', { host: servicesHost, registryMirror: { address: '10.0.0.6' } });
+    expect(() => new SupportServices(s.stack, 'again', { host: servicesHost, registryMirror: { address: '10.0.0.6' } }))
+      .toThrow('host: got "10.0.0.6":22, which "test/services" already provisions; two owners of one host overwrite each other\'s state and steps. Fix: configure registryMirror and cacheServer in one SupportServices.');
+    expect(() => new GitlabRunnerManager(s.stack, 'both', { ...managerProps(s.token), supportServices: services, registryMirror: { address: '10.0.0.5' } }))
+      .toThrow('registryMirror: is set while supportServices "test/services" also runs a registry mirror; the runners can use only one.');
+    expect(() => new GitlabRunnerManager(s.stack, 'notone', { ...managerProps(s.token), supportServices: { registryMirror: { address: '10.0.0.6' } } as any }))
+      .toThrow('supportServices: expected a SupportServices construct');
+  });
+
+  test('SupportServices on a manager\'s own bastion is an error, whichever is declared first', () => {
+    const s = newStack();
+    new GitlabRunnerManager(s.stack, 'ci', managerProps(s.token));
+    expect(() => new SupportServices(s.stack, 'services', { host: { host: '198.51.100.10', privateKey: SshKey.fromFile('~/.ssh/id_ed25519') }, registryMirror: { address: '10.0.0.5' } }))
+      .toThrow("host: got \"198.51.100.10\":22, which \"test/ci\" already provisions; two owners of one host overwrite each other's state and steps. Fix: on a manager's own bastion, use the manager's registryMirror / cacheServer props instead of SupportServices.");
+    const t = newStack();
+    new SupportServices(t.stack, 'services', { host: { host: '198.51.100.10', privateKey: SshKey.fromFile('~/.ssh/id_ed25519') }, registryMirror: { address: '10.0.0.5' } });
+    expect(() => new GitlabRunnerManager(t.stack, 'ci', managerProps(t.token))).toThrow('bastion.host: got "198.51.100.10":22, which "test/services" already provisions');
   });
 });

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
-import { GitlabRunnerManager, RunnerToken, SshKey, StepEngine } from '../../lib';
+import { GitlabRunnerManager, RunnerToken, SshKey, StepEngine, SupportServices } from '../../lib';
 import { DEFAULT_SETTINGS } from '../../examples/local-sandbox/settings';
 import { LocalSandboxStack } from '../../examples/local-sandbox/stack';
 
@@ -62,6 +62,29 @@ function validate(build: (key: string) => TerraformStack): void {
           machine: { machineDriver: 'amazonec2', machineOptions: [`amazonec2-region=${region}`] },
         },
       }],
+    });
+    return stack;
+  });
+}, 60000);
+
+(hasTerraform ? test : test.skip)('terraform validate accepts a SupportServices host shared by a manager (cross-construct depends_on, destroy-time teardown)', () => {
+  validate((key) => {
+    const stack = new TerraformStack(Testing.app(), 'services');
+    const v = (name: string) => new TerraformVariable(stack, name, { type: 'string', sensitive: true }).stringValue;
+    const engine = StepEngine.terraformData();
+    const services = new SupportServices(stack, 'services', {
+      engine,
+      host: { host: '10.0.0.6', privateKey: SshKey.fromFile(key) },
+      registryMirror: { address: '10.0.0.6' },
+      cacheServer: { address: '10.0.0.6', accessKey: v('ak'), secretKey: v('sk') },
+    });
+    new GitlabRunnerManager(stack, 'ci', {
+      engine,
+      bastion: { host: '10.0.0.5', privateKey: SshKey.fromFile(key) },
+      runnerVersion: '19.3.0',
+      dockerMachine: { version: 'v0.16.2-gitlab.48', sha256: 'a'.repeat(64) },
+      supportServices: services,
+      runners: [{ token: RunnerToken.authenticationToken(v('token')), config: { name: 'docker', url: 'https://gitlab.example.com', executor: 'docker+machine', docker: { image: 'alpine:3.20' }, machine: { machineDriver: 'amazonec2' } } }],
     });
     return stack;
   });

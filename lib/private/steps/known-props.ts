@@ -16,3 +16,7 @@ export function checkKnownProps(props: object | undefined, known: readonly strin
     );
   }
 }
+
+export const BASTION_PROPS = ['host', 'port', 'user', 'privateKey', 'hostKey', 'jumpHost', 'connectTimeout'];
+export const REGISTRY_MIRROR_PROPS = ['address', 'port', 'remoteUrl', 'image', 'bindToAddress'];
+export const CACHE_SERVER_PROPS = ['address', 'port', 'bucket', 'accessKey', 'secretKey', 'image', 'bindToAddress'];
