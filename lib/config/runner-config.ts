@@ -7,7 +7,7 @@ import { markParsedFloats } from '../private/config/float-marks';
 import { dataToProps, propsToData } from '../private/config/mapping';
 import type { TomlTable } from '../private/config/schema-types';
 import { scrubSecrets } from '../private/config/secrets';
-import { emitToml, type SecretRef } from '../private/config/toml-emit';
+import { emitToml, type EmitOptions, type SecretRef } from '../private/config/toml-emit';
 import { validateConfig } from '../private/config/validate';
 import type { RunnerConfigProps } from './props.generated';
 
@@ -107,19 +107,17 @@ export class RunnerConfig {
    * Throws GitlabRunnerError when `diagnostics()` has any error (warnings do not throw).
    */
   render(options: RenderOptions = {}): string {
-    const { data } = this.checked();
-    try {
-      return emitToml(data, { secret: options.secret });
-    } catch (e) {
-      // Values TOML cannot hold: the message names the value, never a secret (safety net, secrets.ts).
-      if (e instanceof GitlabRunnerError) throw new GitlabRunnerError(scrubSecrets(e.diagnostics, this.props, data));
-      throw e;
-    }
+    return this.emit({ secret: options.secret });
   }
 
-  /** `render()` with every secret value replaced by `[REDACTED]`: for previews, plan diffs and logs. */
+  /**
+   * `render()` with every secret value replaced by `[REDACTED]`: for previews, plan diffs and logs.
+   * Also redacted: the value of credential entries in `name=value` lists
+   * (`environment = ["AWS_SECRET_ACCESS_KEY=[REDACTED]"]`, MachineOptions) and the credentials of
+   * any URL (`https://[REDACTED]@proxy.example.com`).
+   */
   renderRedacted(): string {
-    return this.render({ secret: () => REDACTED });
+    return this.emit({ secret: () => REDACTED, redactMark: REDACTED });
   }
 
   /**
@@ -136,6 +134,18 @@ export class RunnerConfig {
       },
     });
     return found;
+  }
+
+  /** The checked data as TOML (throws on errors, like `render()`). */
+  private emit(options: EmitOptions): string {
+    const { data } = this.checked();
+    try {
+      return emitToml(data, options);
+    } catch (e) {
+      // Values TOML cannot hold: the message names the value, never a secret (safety net, secrets.ts).
+      if (e instanceof GitlabRunnerError) throw new GitlabRunnerError(scrubSecrets(e.diagnostics, this.props, data));
+      throw e;
+    }
   }
 
   /** Mapping + validation, computed once (props are read-only). */

@@ -16,6 +16,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parse, stringify } from 'smol-toml';
+import { Token } from 'cdktf';
 import { formatDiagnostic, type Diagnostic } from '../../lib/errors';
 import { RunnerConfig } from '../../lib/config/runner-config';
 import { main } from '../../lib/cli/main';
@@ -405,6 +406,270 @@ describe('credentials in key=value lists', () => {
     const out = everything(data, baseProps());
     expect(leaks(out, ['MARKER-env'])).toEqual([]);
     expect(out.texts.get('validateConfig')).toContain('write "AWS_SECRET_ACCESS_KEY=<redacted>"');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// URL credentials and credential entries, whatever key or separator carries them
+
+/** The string[] keys among `STRING_SITES` (their value is a list). */
+const LIST_SITES = new Set<Site>();
+
+/** Every non-secret string / string[] key of the schema, with the chain of tables that leads to it. */
+function stringSites(): Site[] {
+  const sites: Site[] = [];
+  const walk = (section: string, prefix: Step[]): void => {
+    const spec = BY_NAME.get(section);
+    if (!spec || spec.freeForm) return;
+    for (const k of spec.keys) {
+      if (k.removed || k.rawOnly || k.secret) continue;
+      const step = { key: k.key, prop: k.prop, array: k.type === 'table[]' };
+      if (k.type === 'string' || k.type === 'string[]') {
+        const site = { name: siteName([...prefix, step]), steps: [...prefix, step], typed: true };
+        sites.push(site);
+        if (k.type === 'string[]') LIST_SITES.add(site);
+      }
+      if ((k.type === 'table' || k.type === 'table[]') && k.section) walk(k.section, [...prefix, step]);
+    }
+  };
+  walk('', []);
+  return sites;
+}
+
+const STRING_SITES = stringSites();
+/** Host ids: letters no hex id contains, so a host that shows is never mistaken for a leak. */
+const hostIdArb = fc.array(fc.constantFrom(...'ghijknoqrstuvwyz'), { minLength: 12, maxLength: 12 }).map((a) => a.join(''));
+/** Keys whose validator reports a URL with credentials, showing the value (controls). */
+const URL_KEYS = ['runners[0].url', 'runners[0].clone_url', 'listen_address', 'session_server.listen_address', 'session_server.advertise_address', 'runners[0].cache.s3.ServerAddress'];
+
+/** A URL whose user and password carry markers (`id`) and whose host carries another id (`hostId`, must still show). */
+function urlValues(id: string, hostId: string): { label: string; value: string }[] {
+  const user = `USERMARK${id}`;
+  const pw = `SECRET-MARKER-${id}`;
+  const host = `h${hostId}.example.com`;
+  return [
+    { label: 'user:password', value: `https://${user}:${pw}@${host}` },
+    { label: 'user:password, port and path', value: `https://${user}:${pw}@${host}:8443/gitlab` },
+    { label: 'glpat password', value: `https://oauth2:glpat-${pw}@${host}` },
+    { label: 'token as the user', value: `https://glpat-${pw}@${host}` },
+    { label: 'password with @', value: `https://${user}:${pw}@x@${host}` },
+    { label: 'tcp scheme', value: `tcp://${user}:${pw}@${host}:2376` },
+    { label: 'leading space', value: ` http://${user}:${pw}@${host}` },
+    { label: 'inside an entry', value: `HTTP_PROXY=http://${user}:${pw}@${host}:3128` },
+  ];
+}
+
+describe('credentials inside URLs', () => {
+  test('GIVEN the schema WHEN string keys are derived THEN the URL-valued keys are among them', () => {
+    const names = STRING_SITES.map((s) => s.name);
+    expect(names).toEqual(expect.arrayContaining(['runners[0].url', 'runners[0].clone_url', 'listen_address', 'session_server.advertise_address', 'runners[0].cache.s3.ServerAddress', 'runners[0].docker.host', 'runners[0].environment']));
+  });
+
+  test.each(STRING_SITES.map((s) => [s.name, s] as const))('GIVEN a URL with user:password@ in %s WHEN validated, imported, mapped and linted THEN neither the user nor the password shows', (_name, site) => {
+    fc.assert(
+      fc.property(hexId, hostIdArb, (id, hostId) => {
+        for (const u of urlValues(id, hostId)) {
+          const value = LIST_SITES.has(site) ? [u.value] : u.value;
+          const data = setAt(baseData(), site.steps, value, 'key');
+          const props = setAt(baseProps(), site.steps, value, 'prop');
+          const out = everything(data, props);
+          const found = leaks(out, [...windows(id, 6), 'SECRET-MARKER', 'USERMARK']);
+          if (found.length > 0) throw new Error(`${site.name} = ${u.label}:\n${found[0].slice(0, 2000)}`);
+          // Controls: where a message shows the value, the host is still there and the credentials are redacted.
+          if (URL_KEYS.includes(site.name) && u.label !== 'inside an entry') {
+            const text = out.texts.get('validateConfig') ?? '';
+            if (!text.includes(`h${hostId}.example.com`) || !text.includes('<redacted>@')) throw new Error(`${site.name} = ${u.label}: the message does not show the redacted URL:\n${text}`);
+          }
+        }
+      }),
+      { numRuns: 1 },
+    );
+  });
+});
+
+describe('credential entries, whatever the separator and spelling', () => {
+  // Names as users write them: dashes, underscores, none, other case.
+  const variants = (name: string): string[] => [name, name.replace(/-/g, '_'), name.replace(/-/g, ''), name.toUpperCase(), name.replace(/_/g, '-'), name.replace(/_/g, '')];
+  const machineNames = ['amazonec2-secret-key', 'digitalocean-access-token', 'azure-client-secret', 'google-password', 'exoscale-api-key'].flatMap(variants);
+  const envNames = ['AWS_SECRET_ACCESS_KEY', 'GITLAB_TOKEN', 'DB_PASSWORD', 'STRIPE_API_KEY', 'GCP_PRIVATE_KEY'].flatMap(variants);
+  const separators = ['=', ' ', '\t', ':', ' = ', ' : ', '   '];
+
+  interface EntryList {
+    readonly label: string;
+    readonly steps: readonly Step[];
+    readonly names: readonly string[];
+  }
+  const lists: EntryList[] = [
+    { label: 'runners[0].environment', steps: [...stepsTo('runners'), { key: 'environment', prop: 'environment', array: false }], names: envNames },
+    { label: 'runners[0].docker.services[0].environment', steps: [...stepsTo('runners.docker.services'), { key: 'environment', prop: 'environment', array: false }], names: envNames },
+    { label: 'runners[0].machine.MachineOptions', steps: [...stepsTo('runners.machine'), { key: 'MachineOptions', prop: 'machineOptions', array: false }], names: machineNames },
+    { label: 'runners[0].machine.MachineOptionsWithName', steps: [...stepsTo('runners.machine'), { key: 'MachineOptionsWithName', prop: 'machineOptionsWithName', array: false }], names: machineNames },
+  ];
+
+  function machineData(): Obj {
+    const data = baseData();
+    (data.runners as Obj[])[0].executor = 'docker+machine';
+    (data.runners as Obj[])[0].machine = { MachineDriver: 'amazonec2', MachineName: 'auto-%s' };
+    return data;
+  }
+
+  test.each(lists.map((l) => [l.label, l] as const))('GIVEN credential entries in %s with any separator, as an inline table or nested WHEN checked THEN the value never shows and the name does', (_label, list) => {
+    fc.assert(
+      fc.property(hexId, fc.constantFrom(...list.names), fc.constantFrom(...separators), fc.constantFrom('', '--'), (id, name, sep, dashes) => {
+        const m = `SECRET-MARKER-${id}`;
+        const shapes: [string, unknown][] = [
+          ['entry', [`${dashes}${name}${sep}${m}`]],
+          ['entry after another', ['FOO=bar', `${dashes}${name}${sep}${m}`]],
+          ['inline table', [{ [name]: m }]],
+          ['inline table holding an entry', [{ opt: `${name}${sep}${m}` }]],
+          ['nested array', [[`${name}${sep}${m}`]]],
+        ];
+        for (const [shape, value] of shapes) {
+          const data = setAt(machineData(), list.steps, value, 'key');
+          const out = everything(data, baseProps());
+          const found = leaks(out, [...windows(id, 6), 'SECRET-MARKER']);
+          if (found.length > 0) throw new Error(`${list.label} = ${shape} ${JSON.stringify(value)}:\n${found[0]}`);
+          // Control: something was said about the entry, naming it (the name is not redacted).
+          const text = out.texts.get('validateConfig') ?? '';
+          if (!text.includes(name) || !text.includes('<redacted>')) throw new Error(`${list.label} = ${shape} ${JSON.stringify(value)}: no message names the entry:\n${text}`);
+        }
+      }),
+      { numRuns: 12 },
+    );
+  });
+
+  test('GIVEN credential entries in props (typed machineOptions, environment, rawToml) WHEN mapped and rendered THEN the value never shows', () => {
+    fc.assert(
+      fc.property(hexId, fc.constantFrom(...separators), (id, sep) => {
+        const m = `SECRET-MARKER-${id}`;
+        const base = { ...(baseProps().runners as Obj[])[0], executor: 'docker+machine' };
+        const strings = { ...base, name: 'strings', environment: [`AWS_SECRET_ACCESS_KEY${sep}${m}`], machine: { machineDriver: 'amazonec2', machineName: 'auto-%s', machineOptions: [`amazonec2-secret-key${sep}${m}`] } };
+        const tables = { ...base, name: 'tables', environment: [{ GITLAB_TOKEN: m }], machine: { machineDriver: 'amazonec2', machineName: 'auto-%s', machineOptions: [{ 'amazonec2-secret-key': m }] }, rawToml: { kubernetes: { 'bearer-token': m } } };
+        for (const runner of [strings, tables]) {
+          const props = { concurrent: 2, runners: [runner] };
+          const config = new RunnerConfig(props as never);
+          const texts = [...messages(config.diagnostics()), ...messages(propsToData(props, { scrub: false }).diagnostics), ...errorText(() => config.render()), ...errorText(() => config.renderRedacted())].join('\n');
+          for (const f of [...windows(id, 6), 'SECRET-MARKER']) if (texts.includes(f)) throw new Error(`${runner.name} ${JSON.stringify(sep)} shows ${JSON.stringify(f)}:\n${texts}`);
+          // Controls: the entries were reported, by name.
+          for (const name of runner === strings ? ['AWS_SECRET_ACCESS_KEY', 'amazonec2-secret-key'] : ['GITLAB_TOKEN', 'amazonec2-secret-key']) {
+            if (!texts.includes(name)) throw new Error(`${runner.name} ${JSON.stringify(sep)}: no message names ${name}:\n${texts}`);
+          }
+        }
+      }),
+      { numRuns: 5 },
+    );
+  });
+});
+
+describe('exact messages: URL credentials and credential entries are redacted, the rest is shown', () => {
+  const runnerLint = (body: string): string[] => messages(validateConfig(parse(`concurrent = 1\n[[runners]]\n  name = "r0"\n  token = "${TOKEN}"\n  executor = "shell"\n${body}\n`, { integersAsBigInt: true }) as TomlTable));
+
+  test('GIVEN url with user:password@ WHEN validated THEN the message keeps scheme, host and path and redacts the userinfo', () => {
+    expect(runnerLint('  url = "https://ci-bot:glpat-ZQXrealpat123456@gitlab.example.com/gitlab"')).toEqual([
+      'error: runners[0].url: got "https://<redacted>@gitlab.example.com/gitlab", expected http(s)://host[:port][/path]; it contains credentials (user:password@). Fix: write "https://gitlab.example.com/gitlab".',
+    ]);
+  });
+
+  test('GIVEN clone_url with a token as the user WHEN validated THEN the token does not show', () => {
+    expect(runnerLint('  url = "https://gitlab.example.com"\n  clone_url = "https://glpat-ZQXclone12345@git.example.com:8443"')).toEqual([
+      'error: runners[0].clone_url: got "https://<redacted>@git.example.com:8443", expected http(s)://host[:port][/path]; it contains credentials (user:password@). Fix: write "https://git.example.com:8443".',
+    ]);
+  });
+
+  test('GIVEN url with credentials in props WHEN mapped THEN the thrown error shows the redacted URL', () => {
+    const config = new RunnerConfig({ runners: [{ name: 'a', url: 'https://oauth2:ZQXurlpw1234@gitlab.com', token: TOKEN, executor: 'shell' }] } as never);
+    expect(() => config.render()).toThrow('runners[0].url: got "https://<redacted>@gitlab.com", expected http(s)://host[:port][/path]; it contains credentials (user:password@). Fix: write "https://gitlab.com".');
+  });
+
+  test('GIVEN a secret-named environment variable separated by a space WHEN validated THEN the name shows, the value does not, and the fix uses =', () => {
+    expect(runnerLint('  url = "https://gitlab.example.com"\n  environment = ["AWS_SECRET_ACCESS_KEY ZQXawsspace"]')).toEqual([
+      expect.stringMatching(/^warning: runners\[0\]\.environment\[0\]: is "AWS_SECRET_ACCESS_KEY=<redacted>", a literal credential: /),
+      'error: runners[0].environment[0]: got "AWS_SECRET_ACCESS_KEY <redacted>", expected NAME=value (a variable name, "=", then the value). Fix: write "AWS_SECRET_ACCESS_KEY=<redacted>".',
+    ]);
+  });
+
+  test('GIVEN a non-secret environment variable separated by a space WHEN validated THEN value and fix are shown in full (control)', () => {
+    expect(runnerLint('  url = "https://gitlab.example.com"\n  environment = ["DOCKER_DRIVER overlay2", "just text"]')).toEqual([
+      'error: runners[0].environment[0]: got "DOCKER_DRIVER overlay2", expected NAME=value (a variable name, "=", then the value). Fix: write "DOCKER_DRIVER=overlay2".',
+      'error: runners[0].environment[1]: got "just text", expected NAME=value (a variable name, "=", then the value). Fix: write NAME=value.',
+    ]);
+  });
+
+  test('GIVEN a literal credential in environment WHEN validated THEN the warning names it and says how to pass it instead', () => {
+    expect(runnerLint('  url = "https://gitlab.example.com"\n  environment = ["GITLAB_TOKEN=ZQXliteral1234", "FOO=bar"]')).toEqual([
+      'warning: runners[0].environment[0]: is "GITLAB_TOKEN=<redacted>", a literal credential: it is written in plain text into config.toml (and, when set through the constructs, into cdktf.out and the Terraform state), and every job of this runner gets it in its environment. ' +
+        'Fix: pass the value as a deploy-time reference, e.g. `GITLAB_TOKEN=${new TerraformVariable(this, "gitlab_token", { type: "string", sensitive: true }).stringValue}`, or define it as a masked CI/CD variable in GitLab instead.',
+    ]);
+  });
+
+  test('GIVEN a credential in environment that is a deploy-time reference WHEN validated THEN there is no warning', () => {
+    const secret = Token.asString({ resolve: () => 'x' });
+    const config = new RunnerConfig({ concurrent: 1, runners: [{ name: 'a', url: 'https://gitlab.com', token: TOKEN, executor: 'shell', environment: [`GITLAB_TOKEN=${secret}`] }] } as never);
+    expect(config.diagnostics()).toEqual([]);
+  });
+
+  test('GIVEN a literal credential in a docker service environment WHEN validated THEN it gets the same warning', () => {
+    const out = runnerLint('  url = "https://gitlab.example.com"\n  [runners.docker]\n    image = "alpine"\n  [[runners.docker.services]]\n    name = "postgres"\n    environment = ["POSTGRES_PASSWORD=ZQXpg12345"]');
+    expect(out.filter((l) => l.includes('services'))).toEqual([expect.stringMatching(/^warning: runners\[0\]\.docker\.services\[0\]\.environment\[0\]: is "POSTGRES_PASSWORD=<redacted>", a literal credential: /)]);
+  });
+
+  const machine = (options: string): string[] =>
+    runnerLint(`  url = "https://gitlab.example.com"\n  [runners.machine]\n    MachineDriver = "amazonec2"\n    MachineName = "auto-%s"\n    MachineOptions = ${options}`).filter((l) => l.includes('MachineOptions'));
+  const F11 = `a credential on docker-machine's command line: the runner passes MachineOptions as arguments, so any user of the bastion can read it in the process list. Fix: give the bastion a cloud identity instead (e.g. an IAM instance profile), or set the driver's environment variable (e.g. AWS_SECRET_ACCESS_KEY) for the runner service.`;
+
+  test('GIVEN a MachineOptions credential separated by a space WHEN validated THEN the name shows, the value does not', () => {
+    expect(machine('["amazonec2-secret-key ZQXspacesecret"]')).toEqual([
+      `warning: runners[0].machine.MachineOptions[0]: is "amazonec2-secret-key=<redacted>", ${F11}`,
+      'error: runners[0].machine.MachineOptions[0]: got "amazonec2-secret-key <redacted>", expected key=value or flag (without leading dashes); the option name contains whitespace. Fix: write it as key=value, e.g. "amazonec2-region=eu-central-1".',
+    ]);
+  });
+
+  test('GIVEN a MachineOptions credential with underscores WHEN validated THEN it is a credential too', () => {
+    expect(machine('["amazonec2_secret_key=ZQXunderscore1"]')).toEqual([`warning: runners[0].machine.MachineOptions[0]: is "amazonec2_secret_key=<redacted>", ${F11}`]);
+  });
+
+  test('GIVEN a MachineOptions entry written as a table with a hyphenated secret key WHEN validated THEN the key shows, the value does not', () => {
+    expect(machine('[{ "amazonec2-secret-key" = "ZQXtable" }]')).toEqual([
+      'error: runners[0].machine.MachineOptions[0]: got {"amazonec2-secret-key":"<redacted>"}, expected a string. Fix: write a quoted string.',
+    ]);
+  });
+
+  test('GIVEN a non-credential MachineOptions table WHEN validated THEN its value is shown (control)', () => {
+    expect(machine('[{ "amazonec2-region" = "eu-central-1" }]')).toEqual([
+      'error: runners[0].machine.MachineOptions[0]: got {"amazonec2-region":"eu-central-1"}, expected a string. Fix: write a quoted string.',
+    ]);
+  });
+});
+
+describe('renderRedacted: credential entries and URL credentials', () => {
+  const runner = (extra: Obj): Obj => ({ name: 'a', url: 'https://gitlab.example.com', token: TOKEN, executor: 'docker+machine', docker: { image: 'alpine' }, machine: { machineDriver: 'amazonec2', machineName: 'auto-%s', machineOptions: ['amazonec2-secret-key=ZQXmo12345', 'amazonec2-region=eu-central-1'] }, ...extra });
+
+  test('GIVEN literal credentials in environment, MachineOptions and a proxy URL WHEN rendered redacted THEN only their secret parts are [REDACTED]', () => {
+    const config = new RunnerConfig({ concurrent: 2, runners: [runner({ environment: ['AWS_SECRET_ACCESS_KEY=ZQXenv12345', 'HTTP_PROXY=http://proxyuser:ZQXproxy123@proxy.example.com:3128', 'DOCKER_DRIVER=overlay2'] })] } as never);
+    const redacted = config.renderRedacted();
+    expect(redacted).not.toContain('ZQX');
+    expect(redacted).not.toContain('proxyuser');
+    // (a long array is written one element per line)
+    expect(redacted).toContain('  environment = [\n    "AWS_SECRET_ACCESS_KEY=[REDACTED]",\n    "HTTP_PROXY=http://[REDACTED]@proxy.example.com:3128",\n    "DOCKER_DRIVER=overlay2",\n  ]');
+    expect(redacted).toContain('MachineOptions = ["amazonec2-secret-key=[REDACTED]", "amazonec2-region=eu-central-1"]');
+    expect(redacted).toContain('token = "[REDACTED]"');
+    // render() itself writes what was given (the config must work), and secrets() is unchanged.
+    const full = config.render();
+    expect(full).toContain('"AWS_SECRET_ACCESS_KEY=ZQXenv12345"');
+    expect(full).toContain('"amazonec2-secret-key=ZQXmo12345"');
+    expect(full).toContain('"HTTP_PROXY=http://proxyuser:ZQXproxy123@proxy.example.com:3128"');
+    expect(config.secrets().map((s) => s.path)).toEqual(['runners[0].token']);
+  });
+
+  test('GIVEN a credential in a docker service environment and a raw hyphenated secret key WHEN rendered redacted THEN both are [REDACTED]', () => {
+    const config = new RunnerConfig({
+      concurrent: 2,
+      runners: [runner({ executor: 'docker', machine: undefined, docker: { image: 'alpine', services: [{ name: 'postgres', environment: ['POSTGRES_PASSWORD=ZQXpg12345', 'POSTGRES_DB=ci'] }] }, rawToml: { kubernetes: { 'bearer-token': 'ZQXbearer1234', 'api-key': 'ZQXapikey1234' } } })],
+    } as never);
+    const redacted = config.renderRedacted();
+    expect(redacted).not.toContain('ZQX');
+    expect(redacted).toContain('environment = ["POSTGRES_PASSWORD=[REDACTED]", "POSTGRES_DB=ci"]');
+    expect(config.secrets().map((s) => s.path)).toEqual(['runners[0].token', 'runners[0].kubernetes.api-key', 'runners[0].kubernetes.bearer-token']);
   });
 });
 

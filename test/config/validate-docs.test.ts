@@ -62,6 +62,7 @@ export const EXAMPLES: readonly Example[] = [
   // urls.ts
   { file: 'urls.ts', rule: 'GitLab URL shape (url, clone_url)', shown: '[[runners]] url = "gitlab.example.com"', parts: { url: '"gitlab.example.com"' } },
   { file: 'urls.ts', rule: 'GitLab URL with /api/v4', shown: '[[runners]] url = "https://gitlab.example.com/api/v4"', parts: { url: '"https://gitlab.example.com/api/v4"' } },
+  { file: 'urls.ts', rule: 'GitLab URL with credentials (shown redacted)', shown: '[[runners]] url = "https://ci-bot:...@gitlab.example.com"', parts: { url: '"https://ci-bot:PLACEHOLDER@gitlab.example.com"' } },
   { file: 'urls.ts', rule: 'GitLab URL with whitespace', shown: '[[runners]] url = "https://gitlab.example.com "', parts: { url: '"https://gitlab.example.com "' } },
   { file: 'urls.ts', rule: 'host:port addresses (listen_address, session_server)', shown: '[session_server] listen_address = "0.0.0.0"', parts: { global: '[session_server]\nlisten_address = "0.0.0.0"' } },
   { file: 'urls.ts', rule: 'Session server on a wildcard address without advertise_address', shown: '[session_server] listen_address = "0.0.0.0:8093"', parts: { global: '[session_server]\nlisten_address = "0.0.0.0:8093"' } },
@@ -80,7 +81,6 @@ export const EXAMPLES: readonly Example[] = [
   { file: 'machine.ts', rule: 'Machine name length', shown: '[runners.machine] MachineName = "gitlab-docker-machine-autoscale-%s"', parts: { machine: null, after: '[runners.machine]\nMachineDriver = "google"\nMachineName = "gitlab-docker-machine-autoscale-%s"' } },
   { file: 'machine.ts', rule: 'MachineName characters', shown: '[runners.machine] MachineName = "ci_runner %s"', parts: { machine: null, after: '[runners.machine]\nMachineDriver = "amazonec2"\nMachineName = "ci_runner %s"' } },
   { file: 'machine.ts', rule: 'MachineOptions entry shape', shown: '[runners.machine] MachineOptions = ["--amazonec2-region=eu-central-1"]', parts: { machine: 'MachineOptions = ["--amazonec2-region=eu-central-1"]' } },
-  { file: 'machine.ts', rule: 'Credentials in MachineOptions (F11)', shown: '[runners.machine] MachineOptions = ["amazonec2-secret-key=..."]', parts: { machine: 'MachineOptions = ["amazonec2-secret-key=PLACEHOLDER"]' } },
   { file: 'machine.ts', rule: 'MachineOptionsWithName entries contain %s', shown: '[runners.machine] MachineOptionsWithName = ["amazonec2-tags=name"]', parts: { machine: 'MachineOptionsWithName = ["amazonec2-tags=name"]' } },
   { file: 'machine.ts', rule: 'MachineDriver shape', shown: '[runners.machine] MachineDriver = "amazonec2 "', parts: { machine: null, after: '[runners.machine]\nMachineDriver = "amazonec2 "\nMachineName = "auto-%s"' } },
   { file: 'machine.ts', rule: 'MaxBuilds meaningless with IdleCount = 0 and IdleTime = 0 (F07)', shown: '[runners.machine] IdleCount = 0; IdleTime = 0; MaxBuilds = 10', parts: { machine: 'IdleCount = 0\nIdleTime = 0\nMaxBuilds = 10' } },
@@ -89,6 +89,9 @@ export const EXAMPLES: readonly Example[] = [
   { file: 'machine.ts', rule: 'IdleCountMin without IdleScaleFactor', shown: '[runners.machine] IdleCount = 4; IdleCountMin = 2', parts: { machine: 'IdleCount = 4\nIdleCountMin = 2' } },
   { file: 'machine.ts', rule: 'IdleCount above limit', shown: 'limit = 3; [runners.machine] IdleCount = 5', parts: { runner: 'limit = 3', machine: 'IdleCount = 5' } },
   { file: 'machine.ts', rule: 'Autoscaling entry without Periods', shown: '[[runners.machine.autoscaling]] IdleCount = 1', parts: { after: '[[runners.machine.autoscaling]]\nIdleCount = 1\nTimezone = "UTC"' } },
+  // credential-entries.ts
+  { file: 'credential-entries.ts', rule: 'Credentials in MachineOptions (F11)', shown: '[runners.machine] MachineOptions = ["amazonec2-secret-key=..."]', parts: { machine: 'MachineOptions = ["amazonec2-secret-key=PLACEHOLDER"]' } },
+  { file: 'credential-entries.ts', rule: 'Literal credential in environment', shown: '[[runners]] environment = ["AWS_SECRET_ACCESS_KEY=..."]', parts: { runner: 'environment = ["AWS_SECRET_ACCESS_KEY=PLACEHOLDER"]' } },
   // cron.ts
   { file: 'cron.ts', rule: '5-field Periods (F06)', shown: 'Periods = ["* 8-18 * * mon-fri"]', parts: { after: '[[runners.machine.autoscaling]]\nPeriods = ["* 8-18 * * mon-fri"]\nTimezone = "UTC"' } },
   { file: 'cron.ts', rule: '6-field Periods (F06)', shown: 'Periods = ["* * 8-18 * * mon-fri"]', parts: { after: '[[runners.machine.autoscaling]]\nPeriods = ["* * 8-18 * * mon-fri"]\nTimezone = "UTC"' } },

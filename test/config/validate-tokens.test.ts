@@ -149,7 +149,7 @@ describe('URLs and addresses', () => {
 
   test('GIVEN a url with credentials WHEN validated THEN the fix drops them', () => {
     expect(lint({ url: '"https://user:placeholder@gitlab.example.com/"' })).toEqual([
-      'error: runners[0].url: got "https://user:placeholder@gitlab.example.com/", expected http(s)://host[:port][/path]; it contains credentials (user:password@). Fix: write "https://gitlab.example.com".',
+      'error: runners[0].url: got "https://<redacted>@gitlab.example.com/", expected http(s)://host[:port][/path]; it contains credentials (user:password@). Fix: write "https://gitlab.example.com".',
     ]);
   });
 

@@ -276,15 +276,19 @@ describe('deploy-time references (F11/F12)', () => {
   test('config values with references: the readable trigger shows a placeholder, a sha256 of the values detects changes', () => {
     const { json, manager } = synthManager((s) => {
       const p = managerProps(s.token);
-      return { runners: [{ ...p.runners[0], config: { ...p.runners[0].config, environment: [`AWS_SECRET_ACCESS_KEY=${s.secretKey}`] } }] };
+      const region = new TerraformVariable(s.stack, 'aws_region', { type: 'string' }).stringValue;
+      return { runners: [{ ...p.runners[0], config: { ...p.runners[0].config, environment: [`AWS_SECRET_ACCESS_KEY=${s.secretKey}`, `AWS_REGION=${region}`] } }] };
     });
     const config = stepResources(json).get('config')!.body;
-    expect(triggersOf(config).config).toContain('environment = ["AWS_SECRET_ACCESS_KEY=[deploy-time value]"]');
-    expect(triggersOf(config).config_references).toBe('${sha256(var.cache_secret_key)}');
-    // the upload carries the real reference; the preview never does
-    expect(config.provisioner.find((p: any) => p.file).file.content).toContain('AWS_SECRET_ACCESS_KEY=${var.cache_secret_key}');
-    expect(manager.redactedConfig).toContain('AWS_SECRET_ACCESS_KEY=[deploy-time value]');
+    expect(triggersOf(config).config).toContain('environment = ["AWS_SECRET_ACCESS_KEY=[deploy-time value]", "AWS_REGION=[deploy-time value]"]');
+    expect(triggersOf(config).config_references).toBe('${sha256("${var.cache_secret_key} ${var.aws_region}")}');
+    // the upload carries the real references; the preview never does
+    const upload = config.provisioner.find((p: any) => p.file).file.content;
+    expect(upload).toContain('"AWS_SECRET_ACCESS_KEY=${var.cache_secret_key}", "AWS_REGION=${var.aws_region}"');
+    // the redacted copy: a credential entry's value is redacted whatever it is, another reference is a placeholder
+    expect(manager.redactedConfig).toContain('environment = ["AWS_SECRET_ACCESS_KEY=[REDACTED]", "AWS_REGION=[deploy-time value]"]');
     expect(JSON.stringify(json.resource.local_file)).not.toContain('var.cache_secret_key');
+    expect(JSON.stringify(json.resource.local_file)).not.toContain('var.aws_region');
   });
 
   test('step triggers never hash cdktf token numbering, and change with the referenced value', () => {

@@ -5,8 +5,10 @@
  * passwords...), when it is a raw (untyped) key whose name says it holds a secret
  * (`bearer_token`, `api_key`...), or when it is anywhere inside such a value (`SecretKey =
  * ["..."]`). Messages also hide the value of an unknown key that is a misspelling of a secret key
- * (`tokn`, `secretKey` on an import), and the value part of credential entries in key=value lists
- * (`MachineOptions = ["amazonec2-secret-key=..."]`, `environment = ["AWS_SECRET_ACCESS_KEY=..."]`).
+ * (`tokn`, `secretKey` on an import), the value part of credential entries in key=value lists
+ * (`MachineOptions = ["amazonec2-secret-key=..."]`, `environment = ["AWS_SECRET_ACCESS_KEY ..."]`,
+ * whatever separator follows the name), and the credentials of a URL (`https://user:password@host`
+ * in any value: `url`, `clone_url`, a proxy in `environment`...).
  *
  * `showAt(path, value)` is what every message uses to show a value: the value itself for other
  * keys, a redacted description for secrets (type, length, well-known prefix, surrounding
@@ -20,24 +22,31 @@ import type { KeySpec } from './schema-types';
 import { closest } from './validate/suggest';
 
 /**
- * Raw (untyped) keys whose name says they hold a secret: treated as secrets for redaction,
- * `secrets()` and messages, like the keys the schema flags (e.g. `bearer_token` in
- * `[runners.kubernetes]`).
+ * Names that say they hold a secret, in any spelling (`secret_key`, `secret-key`, `SecretKey`,
+ * `secretkey`): raw (untyped) keys (`bearer_token` in `[runners.kubernetes]`, `api_key`, keys of a
+ * table inside an entry list), docker-machine driver flags (`amazonec2-secret-key`,
+ * `digitalocean-access-token`, `azure-client-secret`...) and environment variables
+ * (`AWS_SECRET_ACCESS_KEY`, `GITLAB_TOKEN`...). One rule for keys and entries.
  */
-export const RAW_SECRET_KEY = /(token|password|passwd|secret|secret_?key|private_?key|access_?key|account_?key)$/i;
+export const CREDENTIAL_NAME = /(token|password|passwd|secret)([-_]?key)?$|(access|api|private|account)[-_]?key$/i;
 
 /**
- * Names of credentials inside key=value entries: docker-machine driver flags
- * (amazonec2-secret-key, digitalocean-access-token, azure-client-secret...) and environment
- * variables (AWS_SECRET_ACCESS_KEY, GITLAB_TOKEN...).
+ * Raw (untyped) keys whose name says they hold a secret: treated as secrets for redaction,
+ * `secrets()` and messages, like the keys the schema flags. The same rule as entry names.
  */
-export const CREDENTIAL_NAME = /(secret|password|passwd|token)([-_]?key)?$|(access|api|private|account)[-_]?key$/i;
+export const RAW_SECRET_KEY = CREDENTIAL_NAME;
 
 /** Keys whose value is a list of `name=value` entries that may carry credentials. */
 const ENTRY_LISTS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
   ['runners', new Set(['environment'])],
+  ['runners.docker.services', new Set(['environment'])],
   ['runners.machine', new Set(['MachineOptions', 'MachineOptionsWithName'])],
 ]);
+
+/** True when `key` of section `section` (TOML spelling, e.g. `runners.machine` / `MachineOptions`) is a list of `name=value` entries. */
+export function isEntryList(section: string, key: string): boolean {
+  return ENTRY_LISTS.get(section)?.has(key) === true;
+}
 
 /** What shows in a message instead of a secret's content. */
 export const REDACTED_TEXT = '<redacted>';
@@ -103,7 +112,9 @@ function childPos(parent: Pos, key: string): Pos {
     return secret ? SECRET_POS : { secret: false, kind: 'raw' };
   }
   if (parent.kind === 'map') return { secret: false, kind: 'raw' };
-  return RAW_SECRET_KEY.test(key) ? SECRET_POS : { secret: false, kind: 'raw' };
+  if (RAW_SECRET_KEY.test(key)) return SECRET_POS;
+  // A table inside an entry list (`MachineOptions = [{ "amazonec2-secret-key" = "..." }]`): its strings are entries too.
+  return parent.entries ? parent : { secret: false, kind: 'raw' };
 }
 
 /**
@@ -205,26 +216,79 @@ export function describeSecret(value: unknown): string {
 }
 
 /**
- * Where the value of a credential entry starts (`--amazonec2-secret-key=...`, `GITLAB_TOKEN: ...`:
- * after the first `=` or `:`), or -1 when the entry is not a credential.
+ * An entry's name and separator: optional whitespace and dashes, the name (up to the first `=`,
+ * `:` or whitespace), then whitespace and at most one `=` or `:`. `--amazonec2-secret-key=...`,
+ * `GITLAB_TOKEN: ...`, `AWS_SECRET_ACCESS_KEY ...`, `name\t...`.
  */
-function credentialValueStart(entry: string): number {
-  const m = /[=:]/.exec(entry);
-  if (!m) return -1;
-  const name = entry.slice(0, m.index).trim().replace(/^-+/, '');
-  return CREDENTIAL_NAME.test(name) || RAW_SECRET_KEY.test(name) ? m.index + 1 : -1;
+const ENTRY_HEAD = /^\s*-*([^\s=:]+)(\s*[=:]|\s+)/;
+
+/** The name of a credential entry that has a value (`amazonec2-secret-key` of `--amazonec2-secret-key ...`), else undefined. */
+export function credentialEntryName(entry: string): string | undefined {
+  const m = ENTRY_HEAD.exec(entry);
+  return m && CREDENTIAL_NAME.test(m[1]) ? m[1] : undefined;
 }
 
-/** `name=<redacted>` for a credential entry (`--amazonec2-secret-key=...`), else the entry unchanged. */
-export function redactEntry(entry: string): string {
+/**
+ * Where the value of a credential entry starts (after the name and its separator, see
+ * `ENTRY_HEAD`), or -1 when the entry is not a credential.
+ */
+function credentialValueStart(entry: string): number {
+  const m = ENTRY_HEAD.exec(entry);
+  return m && CREDENTIAL_NAME.test(m[1]) ? m[0].length : -1;
+}
+
+/** `name=<redacted>` for a credential entry (`--amazonec2-secret-key=...`, `AWS_SECRET_ACCESS_KEY ...`), else the entry unchanged. */
+export function redactEntry(entry: string, mark: string = REDACTED_TEXT): string {
   const start = credentialValueStart(entry);
-  return start < 0 ? entry : `${entry.slice(0, start)}${REDACTED_TEXT}`;
+  return start < 0 ? entry : `${entry.slice(0, start)}${mark}`;
+}
+
+/**
+ * The userinfo of a URL anywhere in a text: `scheme://` then everything up to the last `@` before
+ * the authority ends (`/`, `?`, `#` or whitespace). A password may itself contain `@`.
+ */
+const URL_USERINFO = /([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^\s/?#@]*(?:@[^\s/?#@]*)*@/g;
+
+/**
+ * `text` with the credentials of every URL in it (`https://user:password@host`) replaced by
+ * `mark`: `https://<redacted>@host`. The user goes too: a token is often given as the user name.
+ */
+export function redactUrlCredentials(text: string, mark: string = REDACTED_TEXT): string {
+  if (!text.includes('@')) return text;
+  return text.replace(URL_USERINFO, (_all, scheme: string) => `${scheme}${mark}@`);
+}
+
+/** The URL credentials (the userinfo: `user:password`, `user`, `password`) in a text, for the safety net. */
+function urlCredentials(text: string): string[] {
+  if (!text.includes('@')) return [];
+  const found: string[] = [];
+  for (const m of text.matchAll(URL_USERINFO)) {
+    const userinfo = m[0].slice(m[1].length, -1);
+    const colon = userinfo.indexOf(':');
+    found.push(userinfo, ...(colon < 0 ? [] : [userinfo.slice(0, colon), userinfo.slice(colon + 1)]));
+  }
+  return found;
+}
+
+/**
+ * A string value with its secret parts replaced by `mark`: URL credentials always, the value of a
+ * credential entry when the string sits in an entry list. What messages show (`<redacted>`) and
+ * what `renderRedacted()` writes (`[REDACTED]`) go through here.
+ */
+export function redactText(value: string, entries: boolean, mark: string = REDACTED_TEXT): string {
+  const shown = entries ? redactEntry(value, mark) : value;
+  return redactUrlCredentials(shown, mark);
+}
+
+/** True when the string at diagnostic path `path` sits in (or in a table inside) a list of `name=value` entries. */
+export function isEntryPath(path: string): boolean {
+  return posOfPath(path).entries === true;
 }
 
 /** A copy of `value` with every secret inside replaced by `<redacted>`; `value` itself when it has none. */
 function redactTree(value: unknown, pos: Pos): unknown {
   if (pos.secret) return value === undefined ? value : REDACTED_TEXT;
-  if (typeof value === 'string') return pos.entries ? redactEntry(value) : value;
+  if (typeof value === 'string') return redactText(value, pos.entries === true);
   if (Array.isArray(value)) {
     let changed = false;
     const out = value.map((e) => {
@@ -292,6 +356,7 @@ export function secretLiterals(tree: unknown): string[] {
         found.add(value.slice(start));
         found.add(value.slice(start).trim());
       }
+      for (const c of urlCredentials(value)) found.add(c);
     } else if (Array.isArray(value)) {
       for (const e of value) visit(e, pos);
     } else if (isPlainObject(value)) {
@@ -317,8 +382,9 @@ function collect(value: unknown, found: Set<string>): void {
 
 /**
  * Diagnostics with every occurrence of a secret literal of `trees` (as written, or as a JSON string
- * body) replaced by `<redacted>`. Messages are built to not contain secrets (`showAt`); this
- * catches what a message builder missed. Returns the same array when nothing changed.
+ * body) replaced by `<redacted>`, and the credentials of every URL in a message redacted.
+ * Messages are built to not contain secrets (`showAt`); this catches what a message builder
+ * missed. Returns the same array when nothing changed.
  */
 export function scrubSecrets(diagnostics: readonly Diagnostic[], ...trees: unknown[]): Diagnostic[] {
   if (diagnostics.length === 0) return diagnostics as Diagnostic[];
@@ -327,11 +393,10 @@ export function scrubSecrets(diagnostics: readonly Diagnostic[], ...trees: unkno
     literals.add(s);
     literals.add(JSON.stringify(s).slice(1, -1));
   }
-  if (literals.size === 0) return diagnostics as Diagnostic[];
   const sorted = [...literals].filter(scrubbable).sort((a, b) => b.length - a.length);
   let changed = false;
   const out = diagnostics.map((d) => {
-    let message = d.message;
+    let message = redactUrlCredentials(d.message);
     for (const s of sorted) if (message.includes(s)) message = message.split(s).join(REDACTED_TEXT);
     if (message === d.message) return d;
     changed = true;

@@ -23,7 +23,7 @@ import { GitlabRunnerError, showValue } from '../../errors';
 import { isUnresolved } from '../framework';
 import { isDate, isMarkedFloat, isPlainObject } from './float-marks';
 import { isBareKey, joinPath, sectionIndex, type SectionIndex } from './schema-index';
-import { isSecretKey, showAt } from './secrets';
+import { credentialEntryName, isEntryPath, isSecretKey, redactText, showAt } from './secrets';
 import type { KeySpec, TomlTable } from './schema-types';
 import { listTokenText, numberTokenText } from './token-text';
 
@@ -45,6 +45,13 @@ export interface EmitOptions {
    * (quoted and escaped like any other string value).
    */
   readonly secret?: (ref: SecretRef) => string;
+  /**
+   * When set, the secret parts of other strings are written as this text: the credentials of a
+   * URL (`https://[REDACTED]@host`) and the value of a credential entry in a `name=value` list
+   * (`environment = ["AWS_SECRET_ACCESS_KEY=[REDACTED]"]`, MachineOptions), the same parts
+   * messages redact (secrets.ts). For previews; `secrets()` does not report them.
+   */
+  readonly redactMark?: string;
 }
 
 
@@ -125,7 +132,7 @@ class Writer {
       }
       const spec = kind.section?.byKey.get(key);
       const prefix = linePrefix(depth, key); // `    key = `
-      if (typeof v === 'string' && !SLOW_PATH.test(v) && (spec ? spec.secret !== true && spec.type !== 'datetime' : !isSecretKey(undefined, key, kind.raw))) {
+      if (typeof v === 'string' && !SLOW_PATH.test(v) && (spec ? spec.secret !== true && spec.type !== 'datetime' : !isSecretKey(undefined, key, kind.raw)) && (this.options.redactMark === undefined || !v.includes('@'))) {
         parts.push(prefix, '"', v, '"\n'); // the common case, without building "v"
         continue;
       }
@@ -200,6 +207,11 @@ class Writer {
         return quote(this.options.secret(ref), path);
       }
       if (spec !== undefined && spec.type === 'datetime' && OFFSET_DATETIME.test(v)) return v;
+      const mark = this.options.redactMark;
+      if (mark !== undefined && (v.includes('@') || credentialEntryName(v) !== undefined)) {
+        const redacted = redactText(v, isEntryPath(pathFor(parent, key)), mark);
+        if (redacted !== v) return quote(redacted, parent, key);
+      }
       return quote(v, parent, key);
     }
     if (typeof v === 'number') {

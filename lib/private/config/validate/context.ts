@@ -4,7 +4,7 @@
  */
 import { showValue, type Diagnostic } from '../../../errors';
 import { isUnresolved as frameworkIsUnresolved } from '../../framework';
-import { showAt } from '../secrets';
+import { redactUrlCredentials, showAt } from '../secrets';
 import { SECTIONS } from '../schema.generated';
 import type { KeySpec, SectionSpec, TomlTable, TomlValue } from '../schema-types';
 
@@ -129,12 +129,15 @@ export interface Visit {
 export class Ctx {
   public readonly diagnostics: Diagnostic[] = [];
 
+  // Every message loses the credentials of any URL in it (`https://<redacted>@host`), also in fix
+  // texts built from the value (`write "https://..."`): values are shown through `show`, fixes
+  // are not, and a URL's user:password is never needed to understand a message.
   error(path: string, message: string): void {
-    this.diagnostics.push({ level: 'error', path, message });
+    this.diagnostics.push({ level: 'error', path, message: redactUrlCredentials(message) });
   }
 
   warn(path: string, message: string): void {
-    this.diagnostics.push({ level: 'warning', path, message });
+    this.diagnostics.push({ level: 'warning', path, message: redactUrlCredentials(message) });
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import type { TomlValue } from '../schema-types';
 import { redactAt } from '../secrets';
+import { checkCredentialEntry } from './credential-entries';
 import { childTable, Ctx, indexPath, intValue, isTable, isUnresolved, joinPath, show, strValue, Visit } from './context';
 import type { RuleSet } from './rule-types';
 
@@ -54,12 +55,22 @@ function checkFeatureFlags(value: TomlValue, path: string, _visit: Visit, ctx: C
 function checkEnvironment(value: TomlValue, path: string, _visit: Visit, ctx: Ctx): void {
   if (!Array.isArray(value)) return;
   value.forEach((entry: TomlValue, i: number) => {
+    const at = indexPath(path, i);
+    if (typeof entry === 'string') checkCredentialEntry(entry, at, ctx, 'environment');
     if (typeof entry !== 'string' || isUnresolved(entry)) return;
     if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(entry)) return;
-    const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*[=:]\s*(.*)$/.exec(entry);
-    const at = indexPath(path, i);
+    // `NAME: value`, `NAME = value`, or a capitalised `NAME value` (not `just text`, not a URL `https://...`).
+    const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:=|:(?!\/\/))\s*(.*)$/.exec(entry) ?? /^\s*([A-Z_][A-Z0-9_]*)\s+(.*)$/.exec(entry);
     const fix = m ? `write ${JSON.stringify(redactAt(at, `${m[1]}=${m[2]}`))}` : 'write NAME=value';
     ctx.error(at, `got ${show(entry, at)}, expected NAME=value (a variable name, "=", then the value). Fix: ${fix}.`);
+  });
+}
+
+/** `[[runners.docker.services]] environment`: the credential check of the runner's environment (its shape is the service's business). */
+function checkServiceEnvironment(value: TomlValue, path: string, _visit: Visit, ctx: Ctx): void {
+  if (!Array.isArray(value)) return;
+  value.forEach((entry: TomlValue, i: number) => {
+    if (typeof entry === 'string') checkCredentialEntry(entry, indexPath(path, i), ctx, 'environment');
   });
 }
 
@@ -80,6 +91,7 @@ export const labelRules: RuleSet = {
     'runners/labels': [checkLabels],
     'runners/feature_flags': [checkFeatureFlags],
     'runners/environment': [checkEnvironment],
+    'runners.docker.services/environment': [checkServiceEnvironment],
     'runners/output_limit': [checkOutputLimit],
   },
   sections: {

@@ -10,6 +10,7 @@
  */
 import type { TomlValue } from '../schema-types';
 import { redactAt } from '../secrets';
+import { checkCredentialEntry } from './credential-entries';
 import { Ctx, has, indexPath, intValue, isUnresolved, joinPath, numValue, show, strValue, Visit } from './context';
 import type { RuleSet } from './rule-types';
 
@@ -81,31 +82,11 @@ export function machineOptionProblem(entry: string, needsName: boolean): { probl
   return undefined;
 }
 
-/** Driver flags that carry credentials (amazonec2-secret-key, digitalocean-access-token, azure-client-secret...). */
-const CREDENTIAL_OPTION = /(secret|password|passwd|token)(-key)?$|(access|api|private)-key$/i;
-
-/**
- * A credential in MachineOptions ends up on docker-machine's command line (the runner passes the
- * options as arguments), readable by any user of the bastion in the process list (F11). Checked
- * even when the value is a deploy-time reference: the leak happens on the host either way.
- */
-function checkCredentialOption(entry: string, path: string, ctx: Ctx): void {
-  const eq = entry.indexOf('=');
-  if (eq < 0) return;
-  const name = entry.slice(0, eq).trim().replace(/^-+/, '');
-  if (!CREDENTIAL_OPTION.test(name)) return;
-  ctx.warn(
-    path,
-    `is "${name}=<redacted>", a credential on docker-machine's command line: the runner passes MachineOptions as arguments, so any user of the bastion can read it in the process list. ` +
-      "Fix: give the bastion a cloud identity instead (e.g. an IAM instance profile), or set the driver's environment variable (e.g. AWS_SECRET_ACCESS_KEY) for the runner service.",
-  );
-}
-
 function optionsRule(needsName: boolean) {
   return (value: TomlValue, path: string, _visit: Visit, ctx: Ctx): void => {
     if (!Array.isArray(value)) return;
     value.forEach((entry: TomlValue, i: number) => {
-      if (typeof entry === 'string') checkCredentialOption(entry, indexPath(path, i), ctx);
+      if (typeof entry === 'string') checkCredentialEntry(entry, indexPath(path, i), ctx, 'MachineOptions');
       if (typeof entry !== 'string' || isUnresolved(entry)) return;
       const found = machineOptionProblem(entry, needsName);
       if (!found) return;

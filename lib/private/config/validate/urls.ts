@@ -16,6 +16,7 @@ export function hostPortProblem(text: string, portRequired: boolean): string | u
   const m = /^(\[[0-9a-fA-F:.]+\]|[^:[\]]*)(?::(\d*))?$/.exec(text);
   if (!m) return 'it is not host:port';
   const [, host, port] = m;
+  if (host.includes('@')) return 'it contains credentials (user@)';
   if (port === undefined) return portRequired ? 'the port is missing' : undefined;
   if (port === '' || Number(port) < 1 || Number(port) > 65535) return `the port ${JSON.stringify(port)} is not 1-65535`;
   if (host !== '' && !/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]+)$/.test(host)) return `the host ${JSON.stringify(host)} is not a host name or IP address`;
@@ -25,7 +26,7 @@ export function hostPortProblem(text: string, portRequired: boolean): string | u
 /** The problem with a GitLab URL and the corrected value when one can be derived. */
 export function gitlabUrlProblem(text: string): { problem: string; fix?: string } | undefined {
   const trimmed = text.trim();
-  if (trimmed !== text) return { problem: 'it has leading or trailing whitespace', fix: trimmed };
+  if (trimmed !== text) return { problem: 'it has leading or trailing whitespace', fix: gitlabUrlProblem(trimmed)?.fix ?? trimmed };
   if (/\s/.test(text)) return { problem: 'it contains whitespace' };
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text);
   if (!scheme) return { problem: 'it has no http:// or https:// scheme', fix: `https://${text}` };
