@@ -16,7 +16,7 @@ import { MachineBootstrap } from './machine-bootstrap';
 import { isUnresolved } from './private/framework';
 import { ensureProviders, scriptBundleRef, writeRedactedCopy } from './private/steps/wiring';
 import { createTeardown, materializeSteps } from './private/steps/materialize';
-import { checkOneOwnerPerHost, isBastion, isSupportServices } from './private/steps/host-owners';
+import { allConstructs, checkOneOwnerPerHost, checkSameStack, isBastion, isSupportServices, sameHost } from './private/steps/host-owners';
 import { BASTION_PROPS, CACHE_SERVER_PROPS, checkKnownProps, REGISTRY_MIRROR_PROPS } from './private/steps/known-props';
 import { planManager, ManagerPlan, PlannedStep } from './private/steps/manager-plan';
 import { RunnerInstallSource } from './runner-install-source';
@@ -145,7 +145,7 @@ export class GitlabRunnerManager extends Construct {
     (Array.isArray(props.runners) ? props.runners : []).forEach((r, i) => checkKnownProps(r, ['token', 'config'], `runners[${i}]`));
     if (props.registryMirror) checkKnownProps(props.registryMirror, REGISTRY_MIRROR_PROPS, 'registryMirror');
     if (props.cacheServer) checkKnownProps(props.cacheServer, CACHE_SERVER_PROPS, 'cacheServer');
-    const services = checkSupportServices(props);
+    const services = checkSupportServices(this, props);
     checkChoice(props.engine, 'engine', 'resourceType', 'StepEngine.nullResource() or StepEngine.terraformData()');
     checkChoice(props.bootstrap, 'bootstrap', 'mode', 'MachineBootstrap.fullMachine() or MachineBootstrap.certificatesOnly()');
     checkChoice(props.docker, 'docker', 'mode', 'DockerSource.distroPackages(), DockerSource.dockerRepository() or DockerSource.preinstalled()');
@@ -221,7 +221,7 @@ export class GitlabRunnerManager extends Construct {
       scriptBundleRef: scriptBundleRef(this),
       registryMirror: props.registryMirror,
       cacheServer: props.cacheServer,
-      remoteServices: services ? { registryMirror: services.registryMirror, cacheServer: services.cacheServer } : undefined,
+      remoteServices: services ? { path: services.node.path, registryMirror: services.registryMirror, cacheServer: services.cacheServer } : undefined,
     });
     this.config = plan.config;
     this.redactedConfig = plan.redactedConfig;
@@ -253,12 +253,13 @@ export class GitlabRunnerManager extends Construct {
 }
 
 /** The SupportServices a manager uses, checked: a service may come from one place only. */
-function checkSupportServices(props: GitlabRunnerManagerProps): SupportServices | undefined {
+function checkSupportServices(self: GitlabRunnerManager, props: GitlabRunnerManagerProps): SupportServices | undefined {
   const services = props.supportServices;
   if (services === undefined) return undefined;
   if (!isSupportServices(services)) {
     throw GitlabRunnerError.at('supportServices', 'expected a SupportServices construct (new SupportServices(this, "services", { host, registryMirror, cacheServer })). Fix: pass the construct, or use registryMirror / cacheServer for services on this bastion.');
   }
+  checkSameStack(self, services);
   for (const key of ['registryMirror', 'cacheServer'] as const) {
     if (props[key] && services[key]) {
       throw GitlabRunnerError.at(key, `is set while supportServices ${JSON.stringify(services.node.path)} also runs a ${key === 'registryMirror' ? 'registry mirror' : 'cache server'}; the runners can use only one. Fix: remove ${key}, or remove it from the SupportServices.`);
@@ -303,13 +304,14 @@ function checkAbsolutePath(value: unknown, path: string): string {
  * machine-name prefixes where one starts the other would let teardown remove the other's machines.
  */
 function checkUniqueOnStack(self: GitlabRunnerManager, id: string, props: GitlabRunnerManagerProps): void {
-  const stack = TerraformStack.of(self);
-  const others = stack.node.findAll().filter((c): c is GitlabRunnerManager => c !== self && typeof (c as GitlabRunnerManager).machineNamePrefix === 'string' && (c as GitlabRunnerManager).bastion !== undefined);
-  for (const other of others) {
-    const b = other.bastion;
-    if (!isUnresolved(b.host) && !isUnresolved(self.bastion.host) && b.host === self.bastion.host && b.port === self.bastion.port) {
-      throw GitlabRunnerError.at('bastion.host', `got ${JSON.stringify(self.bastion.host)}:${self.bastion.port}, which manager ${JSON.stringify(other.node.path)} already provisions; two managers on one host overwrite each other's config.toml, secrets and service. Fix: put both runners in one manager's runners list.`);
+  const isManager = (c: unknown): c is GitlabRunnerManager => c !== self && typeof (c as GitlabRunnerManager).machineNamePrefix === 'string' && (c as GitlabRunnerManager).bastion !== undefined;
+  // one host, one manager, in the whole app (two stacks deploying to one host clash just the same)
+  for (const other of allConstructs(self).filter(isManager)) {
+    if (sameHost(other.bastion, self.bastion)) {
+      throw GitlabRunnerError.at('bastion.host', `got ${JSON.stringify(self.bastion.host)}:${self.bastion.port}, which manager ${JSON.stringify(other.node.path)} already provisions${other.bastion.host === self.bastion.host ? '' : ` (as ${JSON.stringify(other.bastion.host)})`}; two managers on one host overwrite each other's config.toml, secrets and service. Fix: put both runners in one manager's runners list.`);
     }
+  }
+  for (const other of TerraformStack.of(self).node.findAll().filter(isManager)) {
     const [a, c] = [`${self.machineNamePrefix}-`, `${other.machineNamePrefix}-`];
     if (a.startsWith(c) || c.startsWith(a)) {
       throw GitlabRunnerError.at('machineNamePrefix', `got ${JSON.stringify(self.machineNamePrefix)}, which overlaps the prefix ${JSON.stringify(other.machineNamePrefix)} of manager ${JSON.stringify(other.node.path)}: teardown of one would remove the other's machines. Fix: machineNamePrefix: "glr-${id.toLowerCase()}-x" or another prefix that does not start the other.`);

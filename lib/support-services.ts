@@ -6,7 +6,7 @@
  */
 import { TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
-import { Bastion, BastionProps } from './bastion';
+import { Bastion, BastionProps, validateBastionProps } from './bastion';
 import { DockerSource } from './docker-source';
 import { GitlabRunnerError } from './errors';
 import { checkOneOwnerPerHost, isBastion } from './private/steps/host-owners';
@@ -107,6 +107,7 @@ export class SupportServices extends Construct {
       }
     }
     this.engine = props.engine ?? StepEngine.nullResource();
+    if (!isBastion(props.host)) validateBastionProps(props.host, 'host'); // errors say host.*, not bastion.*
     this.host = isBastion(props.host) ? props.host : new Bastion(this, 'host', props.host);
     this.registryMirror = props.registryMirror;
     this.cacheServer = props.cacheServer;

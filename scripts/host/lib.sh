@@ -260,8 +260,12 @@ glr_lock() {
 
 # glr_container_outdated WHAT NAME HASH [REASON]: 1 (nothing to do) when container NAME runs with
 # config label HASH; else removes an existing NAME (REASON: what changed) and returns 0 (run it).
+# Records NAME under $GLR_STATE_DIR/containers first, so that a teardown, or a later deploy that
+# no longer configures it, removes it (even when this run is interrupted before it starts).
 glr_container_outdated() {
   local what="$1" name="$2" hash="$3" reason="${4:-configuration changed}" current
+  mkdir -p "$GLR_STATE_DIR/containers"
+  : >"$GLR_STATE_DIR/containers/$name"
   current="$(docker inspect -f '{{ index .Config.Labels "cdktf-gitlab-runner.config" }}' "$name" 2>/dev/null || true)"
   if [[ "$current" == "$hash" ]]; then
     glr_log "$what $name already running with this configuration, nothing to do"
@@ -275,27 +279,44 @@ glr_container_outdated() {
 }
 
 # glr_remove_containers NAME...: removes the named containers this library started (those with
-# its config label); others of the same name are left alone with a warning. Their data
-# directories stay. Returns 1 when one could not be removed.
+# its config label) and their records; others of the same name are left alone with a warning.
+# Their data directories stay. Returns 1 when one could not be removed (its record stays).
 glr_remove_containers() {
   local name label rc=0
   command -v docker >/dev/null 2>&1 || { glr_log "docker not installed, no containers to remove"; return 0; }
   for name in "$@"; do
     if ! docker inspect "$name" >/dev/null 2>&1; then
       glr_log "container $name not present"
-      continue
-    fi
-    label="$(docker inspect -f '{{ index .Config.Labels "cdktf-gitlab-runner.config" }}' "$name" 2>/dev/null || true)"
-    if [[ -z "$label" ]]; then
-      glr_warn "container $name was not started by cdktf-gitlab-runner (no config label); left alone."
-      continue
-    fi
-    if docker rm -f "$name" >/dev/null; then
-      glr_log "removed container $name"
     else
-      glr_warn "could not remove container $name"
-      rc=1
+      label="$(docker inspect -f '{{ index .Config.Labels "cdktf-gitlab-runner.config" }}' "$name" 2>/dev/null || true)"
+      if [[ -z "$label" ]]; then
+        glr_warn "container $name was not started by cdktf-gitlab-runner (no config label); left alone."
+      elif docker rm -f "$name" >/dev/null; then
+        glr_log "removed container $name"
+      else
+        glr_warn "could not remove container $name"
+        rc=1
+        continue
+      fi
     fi
+    rm -f "$GLR_STATE_DIR/containers/$name"
   done
   return "$rc"
+}
+
+# glr_prune_containers KEEP: removes the containers this library recorded on this host (see
+# glr_container_outdated) whose names are not in KEEP (space-separated, may be empty): services
+# dropped from the props, or all of them at teardown. Returns 1 when one could not be removed.
+glr_prune_containers() {
+  local record name keep=() drop=()
+  read -r -a keep <<<"$1"
+  [[ -d "$GLR_STATE_DIR/containers" ]] || return 0
+  for record in "$GLR_STATE_DIR/containers"/*; do
+    [[ -e "$record" ]] || continue
+    name="${record##*/}"
+    [[ " ${keep[*]} " == *" $name "* ]] || drop+=("$name")
+  done
+  ((${#drop[@]})) || return 0
+  glr_log "removing containers no longer configured: ${drop[*]}"
+  glr_remove_containers "${drop[@]}"
 }

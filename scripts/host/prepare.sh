@@ -5,6 +5,9 @@
 #   GLR_STAGE_DIR   where Terraform's file provisioner uploads (0700, owned by the SSH user)
 #   GLR_SECRETS_DIR root-only secret files (0700)
 #   GLR_UPLOAD_USER the SSH login user
+#   GLR_SERVICE_CONTAINERS  the registry mirror / cache server containers the stack configures on
+#                   this host (space-separated, may be empty): containers this library started
+#                   earlier and that are no longer configured are removed here
 set -euo pipefail
 if ! declare -F glr_log >/dev/null; then
   # shellcheck source=lib.sh
@@ -16,3 +19,5 @@ glr_log "creating ${GLR_STATE_DIR}, its staging and secrets folders"
 install -d -m 0755 "${GLR_STATE_DIR}"
 install -d -m 0700 "${GLR_SECRETS_DIR}"
 install -d -m 0700 -o "${GLR_UPLOAD_USER}" "${GLR_STAGE_DIR}"
+
+glr_prune_containers "${GLR_SERVICE_CONTAINERS:-}" || glr_die "could not remove the containers no longer configured (see above); fix the host's Docker and deploy again."

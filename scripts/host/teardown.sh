@@ -7,13 +7,13 @@
 #  3. unregister only the runners recorded under $GLR_STATE_DIR/registered/ (registered by the
 #     register step), token via the CI_SERVER_TOKEN environment variable. Runners using an
 #     authentication token are never recorded: a token we did not create is never revoked;
-#  4. remove the registry mirror / cache server containers it started (GLR_SERVICE_CONTAINERS);
+#  4. remove the registry mirror / cache server containers it started (recorded under
+#     $GLR_STATE_DIR/containers/ when they were started);
 #  5. remove config.toml and the state dir (secrets included).
 # Tolerates a half-installed host (missing binaries, unit, files). When a machine or a runner
 # cannot be removed, it says which, keeps the state needed to retry, and exits non-zero.
 # Inputs: GLR_SERVICE_NAME, GLR_MACHINE_PREFIX, GLR_MACHINE_STORAGE_PATH, GLR_SERVICE_HOME,
-#   GLR_TEARDOWN_CONCURRENCY (default 4), GLR_CONFIG_PATH, GLR_STATE_DIR,
-#   GLR_SERVICE_CONTAINERS (optional, space-separated container names).
+#   GLR_TEARDOWN_CONCURRENCY (default 4), GLR_CONFIG_PATH, GLR_STATE_DIR.
 set -euo pipefail
 # shellcheck source=lib.sh
 if ! declare -F glr_log >/dev/null; then . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"; fi
@@ -89,11 +89,8 @@ if [[ -d "$registered_dir" ]]; then
   done
 fi
 
-# 4. Support containers (registry mirror, cache server) on this host.
-if [[ -n "${GLR_SERVICE_CONTAINERS:-}" ]]; then
-  read -r -a containers <<<"$GLR_SERVICE_CONTAINERS"
-  glr_remove_containers "${containers[@]}" || failed+=("containers ${containers[*]}")
-fi
+# 4. Support containers (registry mirror, cache server) this library started on this host.
+glr_prune_containers "" || failed+=("containers listed in $GLR_STATE_DIR/containers")
 
 if ((${#failed[@]})); then
   glr_die "teardown incomplete, state kept for a retry; could not remove: ${failed[*]}"

@@ -63,3 +63,10 @@ export function stepResources(json: any): Map<string, { type: string; name: stri
 export function triggersOf(body: any): Record<string, string> {
   return body.triggers ?? body.triggers_replace ?? {};
 }
+
+/** The remote-exec script of a step (its inline lines, joined). */
+export function remoteScript(body: any): string {
+  const lines = (body.provisioner ?? []).flatMap((p: any) => p['remote-exec']?.inline ?? []);
+  if (lines.length === 0) throw new Error(`no remote-exec provisioner in ${JSON.stringify(body).slice(0, 200)}`);
+  return lines.join('\n');
+}

@@ -1,6 +1,6 @@
-import { Testing } from 'cdktf';
+import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { GitlabRunnerManager, SshKey, StepEngine, SupportServices } from '../../lib';
-import { managerProps, newStack, stepResources, synthManager, triggersOf } from './helpers';
+import { managerProps, newStack, remoteScript, stepResources, synthManager, triggersOf } from './helpers';
 
 describe('registry mirror and cache server (the seed\'s optional step)', () => {
   test('GIVEN a registry mirror WHEN synthesized THEN it runs after Docker and MachineOptions point at it', () => {
@@ -25,7 +25,19 @@ describe('registry mirror and cache server (the seed\'s optional step)', () => {
       ...p,
       registryMirror: { address: '10.0.0.5' },
       runners: [{ ...r, config: { ...r.config, machine: { ...r.config.machine, machineOptions: ['engine-registry-mirror=http://10.0.0.9:6000'] } } }],
-    })).toThrow('runners[0].config.machine.machineOptions[0]: got "engine-registry-mirror=http://10.0.0.9:6000" while registryMirror also sets "engine-registry-mirror=http://10.0.0.5:6000"');
+    })).toThrow('runners[0].config.machine.machineOptions[0]: got "engine-registry-mirror=http://10.0.0.9:6000" while registryMirror also sets "engine-registry-mirror=http://10.0.0.5:6000"; one of them would be lost. Fix: remove this option (registryMirror adds it) or remove registryMirror.');
+  });
+
+  test('the same clash with the mirror of a SupportServices names the SupportServices, not a registryMirror prop the manager does not have', () => {
+    const s = newStack();
+    const services = new SupportServices(s.stack, 'services', { host: { host: '10.0.0.6', privateKey: SshKey.fromFile('~/.ssh/id_ed25519') }, registryMirror: { address: '10.0.0.6' } });
+    const p = managerProps(s.token);
+    const r = p.runners[0];
+    expect(() => new GitlabRunnerManager(s.stack, 'ci', {
+      ...p,
+      supportServices: services,
+      runners: [{ ...r, config: { ...r.config, machine: { ...r.config.machine, machineOptions: ['engine-registry-mirror=http://10.0.0.9:6000'] } } }],
+    })).toThrow('runners[0].config.machine.machineOptions[0]: got "engine-registry-mirror=http://10.0.0.9:6000" while the registry mirror of supportServices "test/services" also sets "engine-registry-mirror=http://10.0.0.6:6000"; one of them would be lost. Fix: remove this option (the registry mirror of supportServices "test/services" adds it), or drop the mirror from that SupportServices.');
   });
 
   test('GIVEN a cache server THEN runners without a cache use it, credentials go through secret files', () => {
@@ -110,8 +122,10 @@ describe('SupportServices: mirror and cache on a host of their own, shared by ma
     const teardown = resourcesOf(nul.json, 'services').get('teardown');
     expect(teardown.type).toBe('terraform_data');
     expect(teardown.body.provisioner[0]['remote-exec'].when).toBe('destroy');
-    expect(teardown.body.input.script).toContain("GLR_SERVICE_CONTAINERS='registry minio'");
     expect(teardown.body.input.script).toContain('teardown-services.sh');
+    // what it removes comes from the host's records, not from the props: no container list
+    expect(teardown.body.input.script).not.toContain('GLR_SERVICE_CONTAINERS');
+    expect(remoteScript(resourcesOf(nul.json, 'services').get('prepare').body)).toContain("GLR_SERVICE_CONTAINERS='registry minio'");
     // the same apart from the resource type in references to other steps
     const strip = (m: Map<string, any>) => JSON.parse(JSON.stringify([...m.entries()].map(([id, r]) => ({ id, triggers: triggersOf(r.body), script: r.body.provisioner?.map((p: any) => p['remote-exec']?.inline ?? p.file?.content) }))).replace(/\$\{(null_resource|terraform_data)\./g, '${STEP.'));
     const [n, d] = [resourcesOf(nul.json, 'services'), resourcesOf(data.json, 'services')];
@@ -137,10 +151,29 @@ describe('SupportServices: mirror and cache on a host of their own, shared by ma
     for (const use of uses) expect(use).toMatch(/(\.file\.content=\$\{var\.cache_secret_key\}$)|(=\$\{sha256\()/);
   });
 
-  test('a manager with its own mirror on its bastion removes the container at teardown', () => {
-    const teardownScript = (json: any) => stepResources(json).get('teardown')!.body.input.script as string;
-    expect(teardownScript(synthManager(() => ({ registryMirror: { address: '10.0.0.5' } })).json)).toContain("GLR_SERVICE_CONTAINERS='registry'");
-    expect(teardownScript(synthManager().json)).not.toContain('GLR_SERVICE_CONTAINERS');
+  test('dropping a service from a manager re-runs only prepare (which removes its container); the teardown stays as it was', () => {
+    const withMirror = stepResources(synthManager(() => ({ registryMirror: { address: '10.0.0.5' } })).json);
+    const without = stepResources(synthManager().json);
+    expect(remoteScript(withMirror.get('prepare')!.body)).toContain("GLR_SERVICE_CONTAINERS='registry'");
+    expect(remoteScript(without.get('prepare')!.body)).toContain("GLR_SERVICE_CONTAINERS=''");
+    expect(triggersOf(without.get('prepare')!.body)).not.toEqual(triggersOf(withMirror.get('prepare')!.body));
+    // a changed teardown input would replace the teardown resource and fire its destroy-time script
+    expect(without.get('teardown')!.body.input).toEqual(withMirror.get('teardown')!.body.input);
+    for (const id of ['docker', 'runner', 'service-dropin', 'service']) {
+      expect([id, triggersOf(without.get(id)!.body)]).toEqual([id, triggersOf(withMirror.get(id)!.body)]);
+    }
+  });
+
+  test('dropping the cache server from a SupportServices re-runs only prepare; the teardown stays as it was', () => {
+    const both = twoManagers();
+    const s = newStack();
+    new SupportServices(s.stack, 'services', { host: servicesHost, registryMirror: { address: '10.0.0.6' } });
+    const mirrorOnly = resourcesOf(JSON.parse(Testing.synth(s.stack)), 'services');
+    const before = resourcesOf(both.json, 'services');
+    expect(remoteScript(mirrorOnly.get('prepare').body)).toContain("GLR_SERVICE_CONTAINERS='registry'");
+    expect(triggersOf(mirrorOnly.get('prepare').body)).not.toEqual(triggersOf(before.get('prepare').body));
+    expect(triggersOf(mirrorOnly.get('registry-mirror').body)).toEqual(triggersOf(before.get('registry-mirror').body));
+    expect(mirrorOnly.get('teardown').body.input).toEqual(before.get('teardown').body.input);
   });
 
   test('bad input is a synth error naming the property and the fix', () => {
@@ -149,6 +182,12 @@ describe('SupportServices: mirror and cache on a host of their own, shared by ma
     expect(() => new SupportServices(s.stack, 'lit', { host: servicesHost, cacheServer: { address: '10.0.0.6', accessKey: s.accessKey, secretKey: 'PLACEHOLDER' } })).toThrow('cacheServer.secretKey: got a literal secret');
     expect(() => new SupportServices(s.stack, 'typo', { host: servicesHost, registryMirror: { address: '10.0.0.6', prot: 6000 } as any })).toThrow('registryMirror.prot: is not a property of registryMirror');
     expect(() => new SupportServices(s.stack, 'nohost', {} as any)).toThrow('host: is required');
+    expect(() => new SupportServices(s.stack, 'badhost', { host: { host: 'http://10.0.0.6', privateKey: SshKey.fromFile('~/.ssh/id_ed25519') }, registryMirror: { address: '10.0.0.6' } }))
+      .toThrow('host.host: got "http://10.0.0.6", expected an IP address or DNS name');
+    expect(() => new SupportServices(s.stack, 'badport', { host: { host: '10.0.0.6', port: 0, privateKey: SshKey.fromFile('~/.ssh/id_ed25519') }, registryMirror: { address: '10.0.0.6' } }))
+      .toThrow('host.port: got 0, expected a whole number from 1 to 65535');
+    expect(() => new SupportServices(s.stack, 'nokey', { host: { host: '10.0.0.6' } as any, registryMirror: { address: '10.0.0.6' } }))
+      .toThrow('host.privateKey: is required');
     const services = new SupportServices(s.stack, 'services', { host: servicesHost, registryMirror: { address: '10.0.0.6' } });
     expect(() => new SupportServices(s.stack, 'again', { host: servicesHost, registryMirror: { address: '10.0.0.6' } }))
       .toThrow('host: got "10.0.0.6":22, which "test/services" already provisions; two owners of one host overwrite each other\'s state and steps. Fix: configure registryMirror and cacheServer in one SupportServices.');
@@ -166,5 +205,31 @@ describe('SupportServices: mirror and cache on a host of their own, shared by ma
     const t = newStack();
     new SupportServices(t.stack, 'services', { host: { host: '198.51.100.10', privateKey: SshKey.fromFile('~/.ssh/id_ed25519') }, registryMirror: { address: '10.0.0.5' } });
     expect(() => new GitlabRunnerManager(t.stack, 'ci', managerProps(t.token))).toThrow('bastion.host: got "198.51.100.10":22, which "test/services" already provisions');
+  });
+
+  test('a SupportServices from another stack is a synth error (depends_on cannot cross stacks), not invalid Terraform', () => {
+    const app = Testing.app();
+    const services = new TerraformStack(app, 'services');
+    const runners = new TerraformStack(app, 'runners');
+    const secret = (stack: TerraformStack, name: string) => new TerraformVariable(stack, name, { type: 'string', sensitive: true }).stringValue;
+    const shared = new SupportServices(services, 'svc', { host: servicesHost, cacheServer: { address: '10.0.0.6', accessKey: secret(services, 'a'), secretKey: secret(services, 'b') } });
+    expect(() => new GitlabRunnerManager(runners, 'ci', { ...managerProps(secret(runners, 'token')), supportServices: shared }))
+      .toThrow('supportServices: got "services/svc" from stack "services", expected a SupportServices in this manager\'s stack "runners": the manager\'s config step waits for the services (depends_on), which Terraform cannot do across stacks. Fix: create the SupportServices in stack "runners", next to the managers that use it.');
+  });
+
+  test('one owner per host across the whole app, whatever the stack, the case of the name or a trailing dot', () => {
+    const app = Testing.app();
+    const [a, b, c] = ['a', 'b', 'c'].map((id) => new TerraformStack(app, id));
+    const token = (stack: TerraformStack) => new TerraformVariable(stack, 'token', { type: 'string', sensitive: true }).stringValue;
+    const key = SshKey.fromFile('~/.ssh/id_ed25519');
+    new GitlabRunnerManager(a, 'ci', managerProps(token(a), { bastion: { host: 'runner.example.com', privateKey: key } }));
+    // a manager on the same host in another stack
+    expect(() => new GitlabRunnerManager(b, 'ci', managerProps(token(b), { bastion: { host: 'RUNNER.example.com.', privateKey: key }, machineNamePrefix: 'glr-other' })))
+      .toThrow('bastion.host: got "RUNNER.example.com.":22, which manager "a/ci" already provisions (as "runner.example.com"); two managers on one host overwrite each other\'s config.toml, secrets and service.');
+    // a SupportServices on that host in another stack
+    expect(() => new SupportServices(c, 'svc', { host: { host: 'Runner.Example.Com', privateKey: key }, registryMirror: { address: '10.0.0.5' } }))
+      .toThrow('host: got "Runner.Example.Com":22, which "a/ci" already provisions (as "runner.example.com"); two owners of one host');
+    // another port on the same host is another endpoint (e.g. a forwarded port to another machine)
+    expect(() => new SupportServices(c, 'svc2', { host: { host: 'runner.example.com', port: 2222, privateKey: key }, registryMirror: { address: '10.0.0.5' } })).not.toThrow();
   });
 });

@@ -75,7 +75,8 @@ exec /usr/bin/id "$@"
 `;
 
 const DOCKER = `#!/usr/bin/env bash
-# stub docker: records argv, keeps containers (name -> label) under $STUB_STATE/containers
+# stub docker: records argv, keeps containers (name -> label) under $STUB_STATE/containers;
+# rm of the container named by STUB_DOCKER_RM_FAIL fails
 printf '%s\\n' "$*" >>"$STUB_STATE/docker.log"
 mkdir -p "$STUB_STATE/containers"
 case "\${1:-}" in
@@ -84,7 +85,9 @@ case "\${1:-}" in
     name="\${!#}"
     [[ -e "$STUB_STATE/containers/$name" ]] || { echo "Error: No such object: $name" >&2; exit 1; }
     [[ "\${2:-}" == -f ]] && cat "$STUB_STATE/containers/$name"; exit 0 ;;
-  rm) rm -f "$STUB_STATE/containers/\${!#}" ;;
+  rm)
+    [[ "\${!#}" != "\${STUB_DOCKER_RM_FAIL:-}" ]] || { echo "Error response from daemon: could not kill container" >&2; exit 1; }
+    rm -f "$STUB_STATE/containers/\${!#}" ;;
   run)
     name="" label=""; shift
     while (($#)); do case "$1" in --name) name="$2"; shift 2 ;; --label) label="\${2#*=}"; shift 2 ;; --env-file) cp "$2" "$STUB_STATE/env-file-seen"; shift 2 ;; *) shift ;; esac; done

@@ -15,7 +15,8 @@ import { deployTimePlaceholder, isUnresolved, withoutReferences } from '../frame
 import { buildStepScript } from '../scripts/step-script';
 import { stableJson } from './hash';
 import { DEPLOY_TIME, hashOf, PlannedStep, STAGE_DIR, StepBuilder, withReferences } from './step-builder';
-import { addCacheServerSteps, addDockerStep, addMirrorStep, addPrepareStep, addSecretStep, cacheFor, checkSupportProps, serviceContainers, withMirror } from './support-plan';
+import { addCacheServerSteps, addDockerStep, addMirrorStep, addPrepareStep, addSecretStep, cacheFor, serviceContainers, withMirror } from './support-plan';
+import { checkSupportProps } from './support-props';
 
 export { DEPLOY_TIME, SECRETS_DIR, STAGE_DIR, STATE_DIR } from './step-builder';
 export type { PlannedStep } from './step-builder';
@@ -54,7 +55,7 @@ export interface ManagerPlanInput {
    * Services run on another host (SupportServices): only wired into the runners' config; the
    * construct orders the config step after them.
    */
-  readonly remoteServices?: { readonly registryMirror?: RegistryMirrorProps; readonly cacheServer?: CacheServerProps };
+  readonly remoteServices?: { readonly path: string; readonly registryMirror?: RegistryMirrorProps; readonly cacheServer?: CacheServerProps };
 }
 
 export interface ManagerPlan {
@@ -96,7 +97,8 @@ export function planManager(input: ManagerPlanInput): ManagerPlan {
       errors.push({ level: 'error', path: `${path}.token`, message: 'got a literal token, expected a sensitive Terraform variable or reference: a literal would be written into cdktf.out and state. Fix: new TerraformVariable(this, "runner_token", { type: "string", sensitive: true }).stringValue.' });
     }
     const mirror = input.registryMirror ?? input.remoteServices?.registryMirror;
-    const machine = withMirror(withMachineName(config, input.machineNamePrefix, path, errors), config, mirror, path, errors);
+    const mirrorFrom = input.registryMirror ? 'registryMirror' : `the registry mirror of supportServices ${JSON.stringify(input.remoteServices?.path)}`;
+    const machine = withMirror(withMachineName(config, input.machineNamePrefix, path, errors), config, mirror, mirrorFrom, path, errors);
     return { ...config, machine, cache: config.cache ?? cacheFor(input.cacheServer ?? input.remoteServices?.cacheServer), token };
   });
 
@@ -128,7 +130,7 @@ export function planManager(input: ManagerPlanInput): ManagerPlan {
 
   const b = new StepBuilder(input.hostIdentity);
   // GLR_STATE_DIR and GLR_SECRETS_DIR are lib.sh's defaults (STATE_DIR, SECRETS_DIR): not repeated in every step.
-  addPrepareStep(b, input.uploadUser, input.scriptBundleRef);
+  addPrepareStep(b, input.uploadUser, input.scriptBundleRef, serviceContainers(input.registryMirror, input.cacheServer));
   addDockerStep(b, input.docker);
   const supportSteps: string[] = [];
   if (input.registryMirror) supportSteps.push(addMirrorStep(b, input.registryMirror));
@@ -251,8 +253,6 @@ export function planManager(input: ManagerPlanInput): ManagerPlan {
     GLR_MACHINE_STORAGE_PATH: input.machineStoragePath,
     GLR_TEARDOWN_CONCURRENCY: String(input.teardownConcurrency),
     GLR_CONFIG_PATH: input.configPath,
-    // the mirror / cache containers this manager runs on the bastion
-    ...(input.registryMirror || input.cacheServer ? { GLR_SERVICE_CONTAINERS: serviceContainers(input.registryMirror, input.cacheServer) } : {}),
   }, { scripts: 'host' });
 
   return {

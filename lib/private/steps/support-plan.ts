@@ -7,37 +7,26 @@ import { RunnerProps } from '../../config/props.generated';
 import { DockerSource } from '../../docker-source';
 import { Diagnostic, GitlabRunnerError } from '../../errors';
 import type { CacheServerProps, RegistryMirrorProps } from '../../support-services';
-import { fingerprint, isUnresolved } from '../framework';
+import { fingerprint } from '../framework';
 import { buildScriptBundle, buildStepScript, HOST_SCRIPTS_PATH } from '../scripts/step-script';
 import { sha256Hex } from './hash';
 import { PlannedStep, SECRETS_DIR, STAGE_DIR, StepBuilder } from './step-builder';
+import { checkSupportProps } from './support-props';
 
 export const MIRROR_CONTAINER = 'registry';
 export const CACHE_CONTAINER = 'minio';
 
-/** Checks the mirror and cache props (addresses, ports, secrets passed as references). */
-export function checkSupportProps(mirror: RegistryMirrorProps | undefined, cache: CacheServerProps | undefined, prefix = ''): void {
-  if (mirror) {
-    checkSupportAddress(mirror.address, `${prefix}registryMirror.address`);
-    checkPortNumber(mirror.port, `${prefix}registryMirror.port`);
-  }
-  if (cache) {
-    checkSupportAddress(cache.address, `${prefix}cacheServer.address`);
-    checkPortNumber(cache.port, `${prefix}cacheServer.port`);
-    for (const key of ['accessKey', 'secretKey'] as const) {
-      if (!isUnresolved(cache[key])) {
-        throw GitlabRunnerError.at(`${prefix}cacheServer.${key}`, 'got a literal secret, expected a sensitive Terraform variable or reference: a literal would be written into cdktf.out and state. Fix: new TerraformVariable(this, "cache_secret_key", { type: "string", sensitive: true }).stringValue.');
-      }
-    }
-  }
-}
-
-/** prepare: state, staging and secrets folders; installs the host scripts from the stack's one copy. */
-export function addPrepareStep(b: StepBuilder, uploadUser: string | undefined, scriptBundleRef: string | undefined): void {
+/**
+ * prepare: state, staging and secrets folders; installs the host scripts from the stack's one
+ * copy; removes the mirror / cache containers the library started here that `containers` (the
+ * ones configured now) no longer lists.
+ */
+export function addPrepareStep(b: StepBuilder, uploadUser: string | undefined, scriptBundleRef: string | undefined, containers: string): void {
   const bundle = buildScriptBundle();
-  b.add('prepare', `create the state, staging and secrets folders; install the host scripts in ${HOST_SCRIPTS_PATH}`, 'prepare', {
+  b.add('prepare', `create the state, staging and secrets folders; install the host scripts in ${HOST_SCRIPTS_PATH}; remove mirror/cache containers no longer configured`, 'prepare', {
     GLR_STAGE_DIR: STAGE_DIR,
     GLR_UPLOAD_USER: uploadUser ?? 'root',
+    GLR_SERVICE_CONTAINERS: containers,
   }, [], { scripts_sha256: sha256Hex(bundle) }, undefined, undefined, scriptBundleRef ?? bundle);
 }
 
@@ -81,19 +70,22 @@ export function addCacheServerSteps(b: StepBuilder, c: CacheServerProps): string
   return [...secrets, 'cache-server'];
 }
 
-/** The containers a teardown removes (one per service configured). */
+/** The containers configured on a host (one per service), space-separated. */
 export function serviceContainers(mirror: RegistryMirrorProps | undefined, cache: CacheServerProps | undefined): string {
   return [mirror ? MIRROR_CONTAINER : undefined, cache ? CACHE_CONTAINER : undefined].filter((c) => c).join(' ');
 }
 
-/** Adds engine-registry-mirror to a docker+machine runner's MachineOptions (a clash is an error). */
-export function withMirror(machine: RunnerProps['machine'], config: RunnerProps, mirror: RegistryMirrorProps | undefined, path: string, errors: Diagnostic[]): RunnerProps['machine'] {
+/**
+ * Adds engine-registry-mirror to a docker+machine runner's MachineOptions (a clash is an error).
+ * `from` names where the mirror comes from in messages (`registryMirror`, or the SupportServices).
+ */
+export function withMirror(machine: RunnerProps['machine'], config: RunnerProps, mirror: RegistryMirrorProps | undefined, from: string, path: string, errors: Diagnostic[]): RunnerProps['machine'] {
   if (!mirror || config.executor !== 'docker+machine') return machine;
   const option = `engine-registry-mirror=http://${mirror.address}:${mirror.port ?? 6000}`;
   const options = machine?.machineOptions ?? [];
   const clash = options.findIndex((o) => typeof o === 'string' && o.startsWith('engine-registry-mirror='));
   if (clash >= 0) {
-    errors.push({ level: 'error', path: `${path}.config.machine.machineOptions[${clash}]`, message: `got ${JSON.stringify(options[clash])} while registryMirror also sets "${option}"; one of them would be lost. Fix: remove this option (registryMirror adds it) or remove registryMirror.` });
+    errors.push({ level: 'error', path: `${path}.config.machine.machineOptions[${clash}]`, message: `got ${JSON.stringify(options[clash])} while ${from} also sets "${option}"; one of them would be lost. Fix: remove this option (${from} adds it)${from === 'registryMirror' ? ' or remove registryMirror' : ', or drop the mirror from that SupportServices'}.` });
     return machine;
   }
   return { ...machine, machineOptions: [...options, option] };
@@ -133,27 +125,11 @@ export function planSupportServices(input: SupportPlanInput): SupportPlan {
   }
   checkSupportProps(input.registryMirror, input.cacheServer);
   const b = new StepBuilder(input.hostIdentity);
-  addPrepareStep(b, input.uploadUser, input.scriptBundleRef);
+  addPrepareStep(b, input.uploadUser, input.scriptBundleRef, serviceContainers(input.registryMirror, input.cacheServer));
   addDockerStep(b, input.docker);
   const ready: string[] = [];
   if (input.registryMirror) ready.push(addMirrorStep(b, input.registryMirror));
   if (input.cacheServer) ready.push(addCacheServerSteps(b, input.cacheServer).slice(-1)[0]);
-  const teardownScript = buildStepScript('teardown-services', { GLR_SERVICE_CONTAINERS: serviceContainers(input.registryMirror, input.cacheServer) }, { scripts: 'host' });
+  const teardownScript = buildStepScript('teardown-services', {}, { scripts: 'host' });
   return { steps: b.steps, readySteps: ready, teardownScript };
-}
-
-const ADDRESS = /^[A-Za-z0-9.\-:]+$/;
-
-function checkSupportAddress(value: unknown, path: string): void {
-  if (isUnresolved(value)) return;
-  if (typeof value !== 'string' || !ADDRESS.test(value) || value.includes('://')) {
-    throw GitlabRunnerError.at(path, `got ${JSON.stringify(value)}, expected the private IP or host name the autoscaled machines reach the service's host on, without scheme or port. Fix: address: "10.0.0.5".`);
-  }
-}
-
-function checkPortNumber(value: unknown, path: string): void {
-  if (value === undefined || isUnresolved(value)) return;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 65535) {
-    throw GitlabRunnerError.at(path, `got ${JSON.stringify(value)}, expected a whole number from 1 to 65535. Fix: port: ${path.endsWith('registryMirror.port') ? 6000 : 9005}.`);
-  }
 }
