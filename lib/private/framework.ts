@@ -2,13 +2,28 @@
  * The only place the pure modules touch the framework: deciding whether a value is a
  * deploy-time reference (a cdktf token). Swapping cdktf for cdktn changes this import only.
  */
-import { Fn, Lazy, Token } from 'cdktf';
+import { Fn, Lazy, Token, Tokenization } from 'cdktf';
 
 /** True for Terraform references and other values known only at deploy time. */
 export function isUnresolved(value: unknown): boolean {
-  if (typeof value === 'string' || typeof value === 'number') return Token.isUnresolved(value);
+  if (typeof value === 'number') return isNumberToken(value);
+  if (typeof value === 'string') return Token.isUnresolved(value);
   if (Array.isArray(value)) return Token.isUnresolved(value);
   return false;
+}
+
+/**
+ * cdktf encodes number tokens as doubles of one huge negative range (about -1.9e289 and
+ * beyond), so a literal such as -8.1e298 looks like one. Only a number cdktf actually issued
+ * is a token; any other is a literal, validated and written like every other number.
+ */
+function isNumberToken(value: number): boolean {
+  if (!Token.isUnresolved(value)) return false;
+  try {
+    return Tokenization.reverseNumber(value) !== undefined;
+  } catch {
+    return false; // "unknown number Token": not one of this app's tokens
+  }
 }
 
 /** cdktf's text form of an unresolved string token inside a larger string. */
@@ -50,6 +65,22 @@ export function fingerprint(value: string): string {
 /** The deploy-time references (cdktf token texts) inside `text`, in order. */
 export function referencesIn(text: string): string[] {
   return [...text.matchAll(TOKEN_TEXT)].map((m) => m[0]);
+}
+
+/** How many characters a deploy-time reference counts for in `layoutLength`. */
+const REFERENCE_WIDTH = 20;
+
+/**
+ * The length of `text` for layout decisions (where an array is wrapped), with each deploy-time
+ * reference counted as a fixed width: cdktf's token text grows with its counter
+ * (`TOKEN.9` vs `TOKEN.123`), so the real length would change the layout whenever unrelated
+ * tokens are created elsewhere in the app.
+ */
+export function layoutLength(text: string): number {
+  if (!text.includes('${TfToken[')) return text.length;
+  let length = text.length;
+  for (const m of text.matchAll(TOKEN_TEXT)) length += REFERENCE_WIDTH - m[0].length;
+  return length;
 }
 
 /** `text` with every deploy-time reference replaced by `placeholder` (for previews and hashes). */

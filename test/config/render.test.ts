@@ -351,6 +351,24 @@ describe('unresolved tokens', () => {
     expect(emitRunner({ limit, machine: { IdleScaleFactor: limit } })).toBe(out);
   });
 
+  test('GIVEN a literal number in the range cdktf uses for number tokens WHEN rendered THEN it is a literal: validated, and written as a number when valid', () => {
+    // found by the property test: -8.1e298 decodes as a number token cdktf never issued
+    const literal = -8.109562212591379e298;
+    expect(Token.isUnresolved(literal)).toBe(true); // cdktf's own check says "token"
+    const bad = new RunnerConfig({ concurrent: 2, runners: [{ ...minimalRunner(), limit: literal } as never] });
+    expect(bad.diagnostics().map((d) => `${d.path}: ${d.message}`)).toContain('runners[0].limit: got -8.109562212591379e+298, expected an integer >= 0. Fix: write 0 or more.');
+    expect(emitRunner({ machine: { IdleScaleFactor: literal } })).toContain('    IdleScaleFactor = -8.109562212591379e+298\n');
+  });
+
+  test('GIVEN references in an array WHEN rendered THEN where it wraps does not depend on how many tokens the app created before (F12)', () => {
+    const early = Token.asString({ resolve: () => 'a' });
+    for (let i = 0; i < 20000; i++) Token.asString({ resolve: () => i }); // unrelated tokens: the counter gains digits
+    const late = Token.asString({ resolve: () => 'b' });
+    expect(late.length).toBeGreaterThan(early.length);
+    const layout = (ref: string, pad: number) => emitRunner({ environment: [`A=${ref}`, `B=${'x'.repeat(pad)}${ref}`] }).split(ref).join('REF');
+    for (let pad = 0; pad < 100; pad++) expect([pad, layout(late, pad)]).toEqual([pad, layout(early, pad)]);
+  });
+
   test('GIVEN a list token (a list variable) WHEN rendered THEN jsonencode of the list, unquoted, the same text every time', () => {
     const app = Testing.app();
     const stack = new TerraformStack(app, 'stack');

@@ -20,7 +20,7 @@
  * - Only what is in the data is written: no defaults are added here.
  */
 import { GitlabRunnerError, showValue } from '../../errors';
-import { isUnresolved } from '../framework';
+import { isUnresolved, layoutLength } from '../framework';
 import { isDate, isMarkedFloat, isPlainObject } from './float-marks';
 import { isBareKey, joinPath, sectionIndex, type SectionIndex } from './schema-index';
 import { credentialEntryName, isEntryPath, isSecretKey, redactText, showAt } from './secrets';
@@ -137,7 +137,7 @@ class Writer {
         continue;
       }
       const text = this.value(v, spec, value, key, path, kind.raw, runnerIndex);
-      if (prefix.length + text.length > MAX_LINE && Array.isArray(v) && v.length > 1) {
+      if (Array.isArray(v) && v.length > 1 && prefix.length + layoutLength(text) > MAX_LINE) {
         this.multiline(v, spec, key, path, pad, kind.raw, runnerIndex);
       } else {
         parts.push(prefix, text, '\n');
