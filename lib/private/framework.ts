@@ -67,6 +67,16 @@ export function referencesIn(text: string): string[] {
   return [...text.matchAll(TOKEN_TEXT)].map((m) => m[0]);
 }
 
+/**
+ * For a text that holds deploy-time references: a reference to Terraform's `base64encode` of
+ * the text, which resolves to `[A-Za-z0-9+/=]` only and so is safe in any shell quoting (a
+ * referenced value may hold quotes, `$(...)` or newlines). Undefined when `text` has none.
+ */
+export function base64OfReferences(text: string): string | undefined {
+  if (!text.includes('${TfToken[') || referencesIn(text).length === 0) return undefined;
+  return Fn.base64encode(escapeTerraformTemplate(text));
+}
+
 /** How many characters a deploy-time reference counts for in `layoutLength`. */
 const REFERENCE_WIDTH = 20;
 

@@ -58,6 +58,15 @@ export interface StepScriptOptions {
   readonly scripts?: 'inline' | 'host';
   /** Shell text run right after the variables, before lib.sh is sourced (the prepare step's script bundle). */
   readonly preamble?: string;
+  /**
+   * For a value that holds deploy-time references: the text of a reference to the value's
+   * base64 (only `[A-Za-z0-9+/=]` once Terraform resolves it), or undefined for a literal value.
+   * Such a value is decoded on the host instead of being placed between quotes, so a referenced
+   * value that holds a quote, `$(...)` or a newline reaches the script byte for byte and never
+   * runs as shell. Without it, references are placed between the quotes as they are (only for
+   * hashing and tests).
+   */
+  readonly encodeReferences?: (value: string, key: string) => string | undefined;
 }
 
 /**
@@ -78,7 +87,7 @@ export function buildStepScript(name: string, env: { readonly [key: string]: str
   ];
   for (const key of Object.keys(env).sort()) {
     if (!NAME.test(key)) throw new Error(`internal: step variable ${key} must match ${NAME}`);
-    lines.push(assignment(key, env[key]));
+    lines.push(assignment(key, env[key], options.encodeReferences));
   }
   lines.push('export GLR_STEP ' + Object.keys(env).sort().join(' '));
   if (options.preamble !== undefined) lines.push(options.preamble);
@@ -117,9 +126,12 @@ export function buildScriptBundle(): string {
 
 /**
  * `KEY='value'`; a multi-line value that holds a single quote becomes a quoted heredoc, which
- * keeps every byte (the trailing "." survives command substitution and is stripped again).
+ * keeps every byte (the trailing "." survives command substitution and is stripped again); a
+ * value with deploy-time references is decoded from base64 (see `encodeReferences`).
  */
-function assignment(key: string, value: string): string {
+function assignment(key: string, value: string, encodeReferences?: (value: string, key: string) => string | undefined): string {
+  const encoded = encodeReferences?.(value, key);
+  if (encoded !== undefined) return `${key}="$(printf '%s' '${encoded}' | base64 -d; printf .)"\n${key}="\${${key}%.}"`;
   if (!value.includes('\n') || !value.includes("'")) return `${key}=${shellQuote(value)}`;
   let delimiter = 'GLR_EOF';
   while (value.split('\n').includes(delimiter)) delimiter += '_';

@@ -2,7 +2,7 @@
  * Steps as plain data (id, script, order, triggers) and the builder that computes their
  * triggers. Pure: shared by the manager's plan and the support-services plan.
  */
-import { fingerprint, referencesFingerprint, referencesIn, withoutReferences } from '../framework';
+import { base64OfReferences, fingerprint, referencesFingerprint, referencesIn, withoutReferences } from '../framework';
 import { buildStepScript, readHostScript } from '../scripts/step-script';
 import { sha256Hex } from './hash';
 
@@ -62,7 +62,10 @@ export class StepBuilder {
   ): void {
     // Triggers hash what runs (the inline script). Steps source lib.sh and their body from the
     // host; prepare first installs them there from the stack's one copy (its preamble).
-    const script = buildStepScript(scriptName, env, { scripts: 'host', preamble });
+    // Referenced values reach the host base64-encoded: never parsed as shell, whatever they hold
+    // (*_HASH values are Terraform sha256 digests, hex only).
+    const encodeReferences = (value: string, key: string) => (key.endsWith('_HASH') ? undefined : base64OfReferences(value));
+    const script = buildStepScript(scriptName, env, { scripts: 'host', preamble, encodeReferences });
     // What decides the step: its variables and its own script body. lib.sh is not part of it
     // (a library patch must not re-run every step), references count by value, not token text.
     const decisive = `${withoutReferences(buildStepScript(scriptName, env, { scripts: 'host' }), DEPLOY_TIME)}\n${readHostScript(`${scriptName}.sh`)}`;
