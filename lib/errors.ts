@@ -51,7 +51,7 @@ export function showValue(value: unknown): string {
   let text: string;
   if (typeof value === 'string') text = JSON.stringify(value);
   else if (typeof value === 'bigint') text = value.toString();
-  else if (value instanceof Date) text = value.toISOString();
+  else if (value instanceof Date) text = Number.isNaN(value.getTime()) ? "an invalid Date" : value.toISOString();
   else if (value === undefined) text = 'nothing';
   else text = JSON.stringify(value) ?? String(value);
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;

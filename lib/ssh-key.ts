@@ -11,11 +11,13 @@ export class SshKey {
    * teardown works with it.
    */
   public static fromFile(path: string): SshKey {
-    if (!isUnresolved(path) && (typeof path !== 'string' || path.trim() === '' || /[\n\r]/.test(path))) {
-      throw GitlabRunnerError.at('bastion.privateKey', `got ${JSON.stringify(path)}, expected the path of a private key file. Fix: SshKey.fromFile("~/.ssh/id_ed25519") or an absolute path.`);
+    if (isUnresolved(path)) return new SshKey('file', path);
+    // Key material first, and never echoed: a pasted key must not end up in an error log.
+    if (typeof path === 'string' && /PRIVATE KEY|-----BEGIN|[\n\r]/.test(path)) {
+      throw GitlabRunnerError.at('bastion.privateKey', `got ${path.includes('PRIVATE KEY') || path.includes('-----BEGIN') ? 'the key material itself' : `a text of ${path.length} characters with line breaks (not shown: it may be key material)`}, expected the path of a private key file. Fix: SshKey.fromFile("~/.ssh/id_ed25519") for a key file, or SshKey.fromSensitiveValue(variable.stringValue) for key material.`);
     }
-    if (!isUnresolved(path) && path.includes('PRIVATE KEY')) {
-      throw GitlabRunnerError.at('bastion.privateKey', 'got the key material itself, expected a file path. Fix: SshKey.fromSensitiveValue(variable.stringValue) for key material, or SshKey.fromFile(path).');
+    if (typeof path !== 'string' || path.trim() === '') {
+      throw GitlabRunnerError.at('bastion.privateKey', `got ${JSON.stringify(path)}, expected the path of a private key file. Fix: SshKey.fromFile("~/.ssh/id_ed25519") or an absolute path.`);
     }
     return new SshKey('file', path);
   }

@@ -10,12 +10,13 @@
 import * as fs from 'fs';
 import { formatDiagnostic, GitlabRunnerError, type Diagnostic } from '../errors';
 import { RunnerConfig } from '../config/runner-config';
+import { decodeUtf8 } from './decode-utf8';
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
-  /** Reads FILE (`-` = standard input). */
-  readonly readFile: (file: string) => string;
+  /** Reads FILE (`-` = standard input): its bytes (decoded as strict UTF-8), or text. */
+  readonly readFile: (file: string) => Uint8Array | string;
 }
 
 export const USAGE = `Usage: cdktf-gitlab-runner <command> FILE
@@ -34,7 +35,7 @@ FILE may be - to read standard input.
 const defaultIo: CliIo = {
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
-  readFile: (file) => fs.readFileSync(file === '-' ? 0 : file, 'utf8'),
+  readFile: (file) => fs.readFileSync(file === '-' ? 0 : file),
 };
 
 /** Runs the CLI; returns the exit code. */
@@ -54,14 +55,22 @@ export function main(argv: readonly string[], io: CliIo = defaultIo): number {
   }
   const file = rest[0];
   const source = file === '-' ? '<stdin>' : file;
-  let text: string;
+  let content: Uint8Array | string;
   try {
-    text = io.readFile(file);
+    content = io.readFile(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
     io.stderr(`${formatDiagnostic({ level: 'error', path: source, message: `cannot read the file (${code}). Fix: check the path and permissions.` })}\n`);
     return 1;
   }
+  const decoded = typeof content === 'string' ? { text: content } : decodeUtf8(content);
+  if (!('text' in decoded)) {
+    const at = `${source}:${decoded.line}:${decoded.column}`;
+    const message = `got a byte that is not UTF-8 (0x${(content as Uint8Array)[decoded.byte].toString(16).padStart(2, '0')} at byte ${decoded.byte}), expected a UTF-8 file as TOML requires; nothing was changed. Fix: convert the file, e.g. iconv -f latin1 -t utf-8 ${file === '-' ? 'FILE' : file}.`;
+    (command === 'lint' ? io.stdout : io.stderr)(`${formatDiagnostic({ level: 'error', path: at, message })}\n`);
+    return 1;
+  }
+  const text = decoded.text;
   return command === 'lint' ? lint(text, source, io) : fmt(text, source, io);
 }
 

@@ -96,6 +96,31 @@ describe('cdktf-gitlab-runner lint', () => {
   });
 });
 
+describe('files that are not UTF-8 (TOML requires UTF-8)', () => {
+  const latin1 = Buffer.concat([Buffer.from('concurrent = 1\n[[runners]]\n  name = "caf'), Buffer.from([0xe9]), Buffer.from('"\n')]);
+
+  test('GIVEN a Latin-1 byte WHEN linted THEN an error at FILE:line:column naming the byte, exit 1', () => {
+    const file = path.join(dir, 'latin1.toml');
+    fs.writeFileSync(file, latin1);
+    const r = run(['lint', file]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe(`error: ${file}:3:14: got a byte that is not UTF-8 (0xe9 at byte 40), expected a UTF-8 file as TOML requires; nothing was changed. Fix: convert the file, e.g. iconv -f latin1 -t utf-8 ${file}.\n`);
+  });
+
+  test('GIVEN a Latin-1 byte WHEN formatted THEN nothing on stdout (never a U+FFFD rewrite), the error on stderr, exit 1', () => {
+    const r = spawnSync(BIN, ['fmt', '-'], { input: latin1, cwd: dir, env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
+    expect(r.status).toBe(1);
+    expect(r.stdout.toString()).toBe('');
+    expect(r.stderr.toString()).toContain('error: <stdin>:3:14: got a byte that is not UTF-8 (0xe9 at byte 40)');
+  });
+
+  test('GIVEN valid multi-byte text and a literal U+FFFD WHEN formatted THEN they are kept as written', () => {
+    const r = run(['fmt', '-'], 'concurrent = 1\n[[runners]]\n  name = "café \uFFFD 🚀"\n  url = "https://gitlab.example.com"\n  token = "glrt-PLACEHOLDERPLACEHOLDER"\n  executor = "shell"\n');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('name = "café \uFFFD 🚀"');
+  });
+});
+
 describe('cdktf-gitlab-runner fmt', () => {
   test('GIVEN a valid file WHEN formatted THEN the canonical rendering on stdout, exit 0, and fmt(fmt(x)) = fmt(x)', () => {
     const once = run(['fmt', FIXTURE]);

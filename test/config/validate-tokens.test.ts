@@ -147,6 +147,12 @@ describe('URLs and addresses', () => {
     ]);
   });
 
+  test('GIVEN a url without a scheme but with credentials WHEN validated THEN they are not shown and the fix drops them', () => {
+    expect(lint({ url: '"ci-bot:PLACEHOLDERPW@gitlab.example.com"' })).toEqual([
+      'error: runners[0].url: got "<redacted>@gitlab.example.com", expected http(s)://host[:port][/path]; it has no http:// or https:// scheme. Fix: write "https://gitlab.example.com".',
+    ]);
+  });
+
   test('GIVEN a url with credentials WHEN validated THEN the fix drops them', () => {
     expect(lint({ url: '"https://user:placeholder@gitlab.example.com/"' })).toEqual([
       'error: runners[0].url: got "https://<redacted>@gitlab.example.com/", expected http(s)://host[:port][/path]; it contains credentials (user:password@). Fix: write "https://gitlab.example.com".',

@@ -1,3 +1,4 @@
+import { RunnerConfig } from '../../lib';
 import { parse } from 'smol-toml';
 import { markParsedFloats } from '../../lib/private/config/float-marks';
 import type { TomlTable } from '../../lib/private/config/schema-types';
@@ -122,6 +123,13 @@ describe('types and ranges (F09)', () => {
     expect(lint({ runner: 'token_obtained_at = 2024-01-01T00:00:00Z\ntoken_expires_at = "soon"' })).toEqual([
       'error: runners[0].token_expires_at: got "soon", expected an RFC 3339 date-time with offset such as 2026-01-01T00:00:00Z. Fix: write it unquoted in that form.',
     ]);
+  });
+
+  test('GIVEN an invalid Date in typed props WHEN validated and rendered THEN a diagnostic with the path, not a crash', () => {
+    const config = new RunnerConfig({ concurrent: 1, runners: [{ name: 'a', url: 'https://gitlab.example.com', token: 'glrt-PLACEHOLDERPLACEHOLDER', executor: 'shell', tokenObtainedAt: new Date('not a date') as never }] });
+    const expected = 'runners[0].token_obtained_at: got an invalid Date, expected an RFC 3339 date-time with offset such as 2026-01-01T00:00:00Z. Fix: write it unquoted in that form.';
+    expect(config.diagnostics().map((d) => `${d.path}: ${d.message}`)).toEqual([expected]);
+    expect(() => config.render()).toThrow(expected);
   });
 
   test('GIVEN string arrays WHEN given a single string or a non-string element THEN both are reported', () => {

@@ -119,6 +119,21 @@ describe('teardown (F04/F14)', () => {
 });
 
 describe('secrets never appear in synthesized output (F11)', () => {
+  test.each([
+    ['an OpenSSH key', '-----BEGIN OPENSSH PRIVATE KEY-----\nPLACEHOLDERKEYBODY\n-----END OPENSSH PRIVATE KEY-----\n', 'got the key material itself'],
+    ['a key body without its header', 'b3BlbnNzaC1rZXktdjEAAAAAPLACEHOLDERKEYBODY\nAAAAPLACEHOLDER\n', 'got a text of 59 characters with line breaks (not shown: it may be key material)'],
+  ])('GIVEN %s passed to SshKey.fromFile THEN the error says so and never shows it', (_what, material, start) => {
+    let message = '';
+    try {
+      SshKey.fromFile(material);
+    } catch (e) {
+      expect(e).toBeInstanceOf(GitlabRunnerError);
+      message = String(e);
+    }
+    expect(message).toContain(`bastion.privateKey: ${start}, expected the path of a private key file. Fix: SshKey.fromFile("~/.ssh/id_ed25519") for a key file, or SshKey.fromSensitiveValue(variable.stringValue) for key material.`);
+    expect(message).not.toContain('PLACEHOLDERKEYBODY');
+  });
+
   test('tokens and cache keys are variables; triggers hold only sha256 expressions', () => {
     const { text, json } = synthManager((s) => {
       const p = managerProps(s.token);

@@ -320,7 +320,20 @@ function redactTree(value: unknown, pos: Pos): unknown {
 export function showAt(path: string, value: unknown, show: (v: unknown) => string = showValue): string {
   const pos = posOfPath(path);
   if (pos.secret) return describeSecret(value);
+  if (typeof value === 'string' && URL_KEY.test(path)) return show(redactText(redactSchemelessUserinfo(value), pos.entries === true));
   return show(redactTree(value, pos));
+}
+
+/** Keys that hold a URL or an address (`url`, `clone_url`, `ServerAddress`, `listen_address`...). */
+const URL_KEY = /(^|[._\]])(url|clone_url|[A-Za-z]*_url|[A-Za-z]*URL|ServerAddress|[a-z_]*address)(\[\d+\])?$/;
+
+/**
+ * A URL written without its scheme still carries credentials before its `@`
+ * (`user:password@gitlab.example.com`): shown as `<redacted>@gitlab.example.com`.
+ */
+function redactSchemelessUserinfo(text: string): string {
+  if (text.includes('://') || !text.includes('@')) return text;
+  return text.replace(/^(\s*)[^\s/?#]*@/, (_all, lead: string) => `${lead}${REDACTED_TEXT}@`);
 }
 
 /** `value` with its secret parts redacted, for callers that format it themselves (e.g. a fix text). */

@@ -29,7 +29,8 @@ export function gitlabUrlProblem(text: string): { problem: string; fix?: string 
   if (trimmed !== text) return { problem: 'it has leading or trailing whitespace', fix: gitlabUrlProblem(trimmed)?.fix ?? trimmed };
   if (/\s/.test(text)) return { problem: 'it contains whitespace' };
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text);
-  if (!scheme) return { problem: 'it has no http:// or https:// scheme', fix: `https://${text}` };
+  // without a scheme: the fix adds one and drops credentials (user:password@), as below
+  if (!scheme) return { problem: 'it has no http:// or https:// scheme', fix: gitlabUrlProblem(`https://${text}`)?.fix ?? `https://${text}` };
   if (!/^https?$/i.test(scheme[1])) return { problem: `the scheme ${scheme[1]}:// is not http:// or https://` };
   let url: URL;
   try {
