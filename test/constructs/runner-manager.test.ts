@@ -362,6 +362,33 @@ describe('more bad input, each with the property path', () => {
     expect(() => new GitlabRunnerManager(s.stack, 'green', managerProps(s.token))).toThrow('bastion.host: got "198.51.100.10":22, which manager "test/blue" already provisions');
   });
 
+  test('names that map to the same secret are an error, not a raw construct clash', () => {
+    const s = newStack();
+    const base = managerProps(s.token).runners[0];
+    const runners = [
+      { token: RunnerToken.registrationToken(s.registration), config: { ...base.config, name: 'x', executor: 'shell' as const, docker: undefined, machine: undefined } },
+      { token: RunnerToken.authenticationToken(s.token), config: { ...base.config, name: 'x-registration', executor: 'shell' as const, docker: undefined, machine: undefined } },
+    ];
+    let error: unknown;
+    try {
+      new GitlabRunnerManager(s.stack, 'ci', managerProps(s.token, { runners }));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(GitlabRunnerError);
+    expect(String(error)).toContain('runners: two steps get the id "secret-runner-x-registration-token": "upload runners[1].token to /var/lib/cdktf-gitlab-runner/secrets/runner-x-registration-token (0600)" and "upload registration token of runner x to');
+    expect(String(error)).toContain('Fix: rename one of the runners (config.name), or drop one of the two keys.');
+  });
+
+  test('runner names that give one bootstrap machine name are an error (they would share a machine and its hash)', () => {
+    const s = newStack();
+    const base = managerProps(s.token).runners[0];
+    const runners = [base, { ...base, config: { ...base.config, name: 'a.b' } }, { ...base, config: { ...base.config, name: 'a_b' } }];
+    expect(() => new GitlabRunnerManager(s.stack, 'ci', managerProps(s.token, { runners }))).toThrow(
+      'runners[2].config.name: got "a_b", whose bootstrap machine name "glr-ci-bootstrap-a-b" is the one of runners[1] ("a.b")',
+    );
+  });
+
   test('overlapping machine name prefixes are an error (teardown of one would hit the other)', () => {
     const s = newStack();
     new GitlabRunnerManager(s.stack, 'ci', managerProps(s.token));

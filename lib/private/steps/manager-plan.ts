@@ -168,19 +168,26 @@ export function planManager(input: ManagerPlanInput): ManagerPlan {
     const machineRunners = runnerEntries.map((r, i) => ({ r, i })).filter(({ r }) => r.executor === 'docker+machine');
     const targets = input.bootstrap.mode === 'certs-only' ? machineRunners.slice(0, 1) : machineRunners;
     let previous: string | undefined;
+    const machineNames = new Map<string, number>();
     for (const { r, i } of targets) {
       const full = input.bootstrap.mode === 'full';
       const driver = full ? String(r.machine?.machineDriver ?? '') : 'none';
       const options = full ? (r.machine?.machineOptions ?? []).map(String) : [];
       const id = input.bootstrap.mode === 'certs-only' ? 'bootstrap' : `bootstrap-${names.get(i)}`;
       const hash = hashOf(stableJson({ driver, options, mode: input.bootstrap.mode, storage: input.machineStoragePath }));
+      const machineName = input.bootstrap.mode === 'certs-only' ? `${input.machineNamePrefix}-bootstrap` : `${input.machineNamePrefix}-bootstrap-${machineSafe(names.get(i) ?? String(i))}`;
+      const other = machineNames.get(machineName);
+      if (other !== undefined) {
+        throw GitlabRunnerError.at(`runners[${i}].config.name`, `got ${JSON.stringify(names.get(i))}, whose bootstrap machine name "${machineName}" is the one of runners[${other}] (${JSON.stringify(names.get(other))}): docker-machine names allow no "." or "_", so both map to "-", and the two bootstrap steps would share one machine and one stored hash. Fix: rename one of them, e.g. name: "${names.get(i)}-2".`);
+      }
+      machineNames.set(machineName, i);
       b.add(id, `one docker-machine create (${full ? `driver ${driver}` : 'certificates only'}) + rm before the first start`, 'bootstrap-machine', {
                 GLR_MACHINE_DRIVER: driver,
         GLR_MACHINE_OPTIONS: options.join('\n'),
         GLR_MACHINE_STORAGE_PATH: input.machineStoragePath,
         GLR_BOOTSTRAP_MODE: input.bootstrap.mode,
         // one machine name (and so one stored hash) per bootstrap step
-        GLR_BOOTSTRAP_MACHINE: input.bootstrap.mode === 'certs-only' ? `${input.machineNamePrefix}-bootstrap` : `${input.machineNamePrefix}-bootstrap-${machineSafe(names.get(i) ?? String(i))}`,
+        GLR_BOOTSTRAP_MACHINE: machineName,
         GLR_BOOTSTRAP_HASH: hash,
       }, previous ? [previous] : ['docker-machine', 'service-dropin']);
       previous = id;

@@ -3,6 +3,7 @@
  * triggers. Pure: shared by the manager's plan and the support-services plan.
  */
 import { base64OfReferences, fingerprint, referencesFingerprint, referencesIn, withoutReferences } from '../framework';
+import { GitlabRunnerError } from '../../errors';
 import { buildStepScript, readHostScript } from '../scripts/step-script';
 import { sha256Hex } from './hash';
 
@@ -60,6 +61,12 @@ export class StepBuilder {
     triggerOnReplace?: string[],
     preamble?: string,
   ): void {
+    // Ids are derived from runner names and key paths (`secret-runner-<name>-<key>`): two sources
+    // that map to one id would share one resource (cdktf stops with a raw construct error).
+    const same = this.steps.find((st) => st.id === id);
+    if (same) {
+      throw GitlabRunnerError.at('runners', `two steps get the id "${id}": "${same.description}" and "${description}"; the names they are derived from (runner names, with ".", "_" and "-" alike and case ignored, and key paths) collide. Fix: rename one of the runners (config.name), or drop one of the two keys.`);
+    }
     // Triggers hash what runs (the inline script). Steps source lib.sh and their body from the
     // host; prepare first installs them there from the stack's one copy (its preamble).
     // Referenced values reach the host base64-encoded: never parsed as shell, whatever they hold
