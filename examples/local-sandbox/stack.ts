@@ -17,6 +17,8 @@ export class LocalSandboxStack extends TerraformStack {
     const registrationToken = new TerraformVariable(this, 'registration_token', { type: 'string', sensitive: true, description: 'Legacy registration token for runner "legacy-runner"' });
     const cacheAccessKey = new TerraformVariable(this, 'cache_access_key', { type: 'string', sensitive: true, description: 'S3 cache access key of runner "auth-runner"' });
     const cacheSecretKey = new TerraformVariable(this, 'cache_secret_key', { type: 'string', sensitive: true, description: 'S3 cache secret key of runner "auth-runner"' });
+    // a deploy-time value in a step script (the register step's --tag-list): reaches the host base64-encoded
+    const legacyTag = new TerraformVariable(this, 'legacy_runner_tag', { type: 'string', default: 'deploy-time-tag', description: 'A second tag of runner "legacy-runner"' });
 
     this.manager = new GitlabRunnerManager(this, 'sandbox', {
       engine: StepEngine.terraformData(),
@@ -52,7 +54,7 @@ export class LocalSandboxStack extends TerraformStack {
           },
         },
         {
-          token: RunnerToken.registrationToken(registrationToken.stringValue, { tagList: ['sandbox'], runUntagged: true }),
+          token: RunnerToken.registrationToken(registrationToken.stringValue, { tagList: ['sandbox', legacyTag.stringValue], runUntagged: true }),
           config: { name: 'legacy-runner', url: s.gitlabUrl, executor: 'shell' },
         },
       ],

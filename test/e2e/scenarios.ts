@@ -289,6 +289,7 @@ interface RunnerView {
   tokenId: string;
   deleted: boolean;
   managersDeleted: string[];
+  tagList: string;
 }
 
 async function runners(api: StandinApi): Promise<RunnerView[]> {
@@ -368,6 +369,9 @@ export async function runScenarios(ctx: Context, scenario: ScenarioFn): Promise<
     c.that(polled === true, 'within 15 s of the deploy, both runners polled POST /api/v4/jobs/request with their real tokens (auth token and registered legacy token)');
     const gl = await runners(api);
     c.that(gl.some((r) => r.kind === 'legacy' && r.tokenId === legacyId && !r.deleted), 'the legacy runner in config.toml is the one GitLab registered');
+    // the second tag is a Terraform variable: it reached the register step's script base64-encoded
+    const tags = gl.find((r) => r.tokenId === legacyId)?.tagList;
+    c.that(tags === 'sandbox,deploy-time-tag', `the legacy runner registered with tag_list ${JSON.stringify(tags)}, expected "sandbox,deploy-time-tag" (the second one from var.legacy_runner_tag)`);
   });
   if (!deployed) return;
 
