@@ -81,6 +81,11 @@ export function validateBastionProps(props: BastionProps, path: string): void {
   if (props.host === undefined || (literal(props.host) && (typeof props.host !== 'string' || !/^[A-Za-z0-9.:\-\[\]]+$/.test(props.host)))) {
     throw GitlabRunnerError.at(`${path}.host`, `got ${JSON.stringify(props.host)}, expected an IP address or DNS name without scheme, port or spaces. Fix: host: "203.0.113.10" and port: 2222.`);
   }
+  // one colon is host:port (IPv6 addresses have at least two)
+  const hostPort = literal(props.host) ? /^([^:[\]]+):(\d*)$/.exec(props.host) : null;
+  if (hostPort) {
+    throw GitlabRunnerError.at(`${path}.host`, `got ${JSON.stringify(props.host)}, expected an IP address or DNS name without a port. Fix: host: "${hostPort[1]}"${hostPort[2] ? ` and port: ${Number(hostPort[2])}` : ''}.`);
+  }
   checkPort(props.port, `${path}.port`);
   if (literal(props.user) && (typeof props.user !== 'string' || !USER.test(props.user))) {
     throw GitlabRunnerError.at(`${path}.user`, `got ${JSON.stringify(props.user)}, expected a Linux user name such as "root" or "admin" (a sudo user). Fix: user: "root".`);

@@ -17,6 +17,7 @@ import { isUnresolved } from './private/framework';
 import { ensureProviders, scriptBundleRef, writeRedactedCopy } from './private/steps/wiring';
 import { createTeardown, materializeSteps } from './private/steps/materialize';
 import { allConstructs, checkOneOwnerPerHost, checkSameStack, isBastion, isSupportServices, sameHost } from './private/steps/host-owners';
+import { checkChoices } from './private/steps/choices';
 import { BASTION_PROPS, CACHE_SERVER_PROPS, checkKnownProps, REGISTRY_MIRROR_PROPS } from './private/steps/known-props';
 import { planManager, ManagerPlan, PlannedStep } from './private/steps/manager-plan';
 import { RunnerInstallSource } from './runner-install-source';
@@ -146,10 +147,7 @@ export class GitlabRunnerManager extends Construct {
     if (props.registryMirror) checkKnownProps(props.registryMirror, REGISTRY_MIRROR_PROPS, 'registryMirror');
     if (props.cacheServer) checkKnownProps(props.cacheServer, CACHE_SERVER_PROPS, 'cacheServer');
     const services = checkSupportServices(this, props);
-    checkChoice(props.engine, 'engine', 'resourceType', 'StepEngine.nullResource() or StepEngine.terraformData()');
-    checkChoice(props.bootstrap, 'bootstrap', 'mode', 'MachineBootstrap.fullMachine() or MachineBootstrap.certificatesOnly()');
-    checkChoice(props.docker, 'docker', 'mode', 'DockerSource.distroPackages(), DockerSource.dockerRepository() or DockerSource.preinstalled()');
-    checkChoice(props.runnerSource, 'runnerSource', 'mode', 'RunnerInstallSource.packageRepository(), RunnerInstallSource.binary({ url, sha256 }) or RunnerInstallSource.preinstalled()');
+    checkChoices(props, ['engine', 'bootstrap', 'docker', 'runnerSource']);
     this.engine = props.engine ?? StepEngine.nullResource();
     this.bastion = isBastion(props.bastion) ? props.bastion : new Bastion(this, 'bastion', props.bastion);
     this.runnerVersion = checkVersion(props.runnerVersion);
@@ -182,8 +180,8 @@ export class GitlabRunnerManager extends Construct {
       throw GitlabRunnerError.at('stopTimeoutSeconds', `got ${this.stopTimeoutSeconds}, expected at most 31536000 (a year). Fix: stopTimeoutSeconds: 7200 (or the longest job's timeout).`);
     }
     if (props.redactedConfigFile !== undefined && props.redactedConfigFile !== false
-      && (typeof props.redactedConfigFile !== 'string' || !/^[A-Za-z0-9_.\/-]*[A-Za-z0-9_.-]$/.test(props.redactedConfigFile) || props.redactedConfigFile.startsWith('/'))) {
-      throw GitlabRunnerError.at('redactedConfigFile', `got ${JSON.stringify(props.redactedConfigFile)}, expected a relative file name of letters, digits, ".", "_", "-" and "/", or false. Fix: redactedConfigFile: "${id}.config.redacted.toml".`);
+      && (typeof props.redactedConfigFile !== 'string' || !/^[A-Za-z0-9_.\/-]*[A-Za-z0-9_.-]$/.test(props.redactedConfigFile) || props.redactedConfigFile.startsWith('/') || props.redactedConfigFile.split('/').some((part) => part === '..' || part === '.'))) {
+      throw GitlabRunnerError.at('redactedConfigFile', `got ${JSON.stringify(props.redactedConfigFile)}, expected a relative file name inside the stack's folder (letters, digits, ".", "_", "-" and "/", no "." or ".." folder), or false. Fix: redactedConfigFile: "${id}.config.redacted.toml".`);
     }
     checkUniqueOnStack(this, id, props);
     checkOneOwnerPerHost(this, this.bastion, false);
@@ -211,7 +209,7 @@ export class GitlabRunnerManager extends Construct {
       stopTimeoutSeconds: this.stopTimeoutSeconds,
       machineNamePrefix: this.machineNamePrefix,
       serviceName: this.serviceName,
-      serviceUser: props.serviceUser ?? 'gitlab-runner',
+      serviceUser: checkUnixUser(props.serviceUser ?? 'gitlab-runner', 'serviceUser'),
       workingDirectory: props.workingDirectory ?? '/home/gitlab-runner',
       configPath: this.configPath,
       machineStoragePath: props.machineStoragePath ?? '/root/.docker/machine',
@@ -285,11 +283,12 @@ function checkWhole(v: unknown, path: string, min: number): number {
   return v;
 }
 
-function checkChoice(value: unknown, path: string, field: string, allowed: string): void {
-  if (value === undefined) return;
-  if (!value || typeof value !== 'object' || typeof (value as Record<string, unknown>)[field] !== 'string') {
-    throw GitlabRunnerError.at(path, `got ${JSON.stringify(value)}, expected ${allowed}. Fix: use one of those factories.`);
+/** A Linux user name (useradd's default rule): the service runs as it and scripts pass it to useradd. */
+function checkUnixUser(value: unknown, path: string): string {
+  if (typeof value !== 'string' || !/^[a-z_][a-z0-9_-]{0,31}$/.test(value)) {
+    throw GitlabRunnerError.at(path, `got ${JSON.stringify(value)}, expected a Linux user name (lower-case letters, digits, "_" and "-", starting with a letter or "_", at most 32 characters). Fix: ${path}: "gitlab-runner".`);
   }
+  return value;
 }
 
 function checkAbsolutePath(value: unknown, path: string): string {

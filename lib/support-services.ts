@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { Bastion, BastionProps, validateBastionProps } from './bastion';
 import { DockerSource } from './docker-source';
 import { GitlabRunnerError } from './errors';
+import { checkChoices } from './private/steps/choices';
 import { checkOneOwnerPerHost, isBastion } from './private/steps/host-owners';
 import { BASTION_PROPS, CACHE_SERVER_PROPS, checkKnownProps, REGISTRY_MIRROR_PROPS } from './private/steps/known-props';
 import { createTeardown, materializeSteps } from './private/steps/materialize';
@@ -106,6 +107,7 @@ export class SupportServices extends Construct {
         throw GitlabRunnerError.at(name, `got ${JSON.stringify(value)}, expected ${allowed}. Fix: use one of those factories.`);
       }
     }
+    checkChoices(props, ['engine', 'docker']);
     this.engine = props.engine ?? StepEngine.nullResource();
     if (!isBastion(props.host)) validateBastionProps(props.host, 'host'); // errors say host.*, not bastion.*
     this.host = isBastion(props.host) ? props.host : new Bastion(this, 'host', props.host);

@@ -39,6 +39,12 @@ describe('[runners.cache]', () => {
     ]);
   });
 
+  test('GIVEN ServerAddress with a port but no host WHEN validated THEN an error (there is nothing to connect to)', () => {
+    expect(lint({ after: '[runners.cache]\nType = "s3"\n[runners.cache.s3]\nBucketName = "b"\nServerAddress = ":9000"' })).toEqual([
+      'error: runners[0].cache.s3.ServerAddress: got ":9000", expected host[:port] without scheme or path; the host is missing. Fix: write host[:port], e.g. "minio.example.com:9000".',
+    ]);
+  });
+
   test('GIVEN ServerAddress with http:// WHEN validated THEN the fix sets Insecure = true', () => {
     expect(lint({ after: '[runners.cache]\nType = "s3"\n[runners.cache.s3]\nBucketName = "b"\nServerAddress = "http://10.0.0.2:9005"' })).toEqual([
       'error: runners[0].cache.s3.ServerAddress: got "http://10.0.0.2:9005", expected host[:port] without scheme or path; it has a scheme (://). Fix: write "10.0.0.2:9005" and set Insecure = true (plain HTTP).',

@@ -83,6 +83,12 @@ describe('docker+machine and executor requirements (F07)', () => {
     ]);
   });
 
+  test('GIVEN a MachineOptions entry with a line break WHEN validated THEN an error (the bootstrap would pass two options)', () => {
+    expect(lint({ machine: 'MachineOptions = ["amazonec2-region=eu-central-1\\namazonec2-zone=a"]' })).toEqual([
+      'error: runners[0].machine.MachineOptions[0]: got "amazonec2-region=eu-central-1\\namazonec2-zone=a", expected key=value or flag (without leading dashes); it contains a line break or another control character. Fix: write each option as an entry of its own: "amazonec2-region=eu-central-1", "amazonec2-zone=a".',
+    ]);
+  });
+
   test('GIVEN MachineOptionsWithName entries without %s WHEN validated THEN each is an error', () => {
     expect(lint({ machine: 'MachineOptionsWithName = ["amazonec2-tags=name,%s", "amazonec2-tags=name"]' })).toEqual([
       'error: runners[0].machine.MachineOptionsWithName[1]: got "amazonec2-tags=name", expected key=value containing %s; it has no %s, which the runner replaces with the machine name. Fix: add %s where the machine name goes.',

@@ -270,3 +270,14 @@ describe('show', () => {
     expect(show(new Thing())).toBe('an object of class Thing');
   });
 });
+
+describe('SupportServices choice props', () => {
+  test('a hand-made engine or docker source is an error (it would fail on the host, not at synth)', () => {
+    const s = newStack();
+    const host = { host: '10.0.0.6', privateKey: SshKey.fromFile('~/.ssh/id_ed25519') };
+    expect(() => new SupportServices(s.stack, 'a', { host, engine: { resourceType: 'terraform_data' } as any, registryMirror: { address: '10.0.0.6' } })).toThrow(
+      'engine: got an object with resourceType "terraform_data", expected StepEngine.nullResource() or StepEngine.terraformData(). Fix: use one of those factories.',
+    );
+    expect(() => new SupportServices(s.stack, 'b', { host, docker: { mode: 'snap' } as any, registryMirror: { address: '10.0.0.6' } })).toThrow('docker: got an object with mode "snap", expected DockerSource.distroPackages()');
+  });
+});

@@ -102,6 +102,10 @@ export function planManager(input: ManagerPlanInput): ManagerPlan {
     return { ...config, machine, cache: config.cache ?? cacheFor(input.cacheServer ?? input.remoteServices?.cacheServer), token };
   });
 
+  if (input.global && typeof input.global === 'object' && 'runners' in input.global) {
+    // the manager's runners prop is the one list: a second one here would be dropped unseen
+    errors.push({ level: 'error', path: 'global.runners', message: 'is set, but [[runners]] come only from the manager\'s runners prop (each with its token); these would be lost. Fix: move each entry to runners: [{ token: RunnerToken.authenticationToken(ref), config: { ... } }].' });
+  }
   const config = new RunnerConfig({ ...input.global, runners: runnerEntries } as RunnerConfigProps);
   const diagnostics = config.diagnostics();
   const all = [...diagnostics.filter((d) => d.level === 'error'), ...errors];

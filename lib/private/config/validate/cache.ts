@@ -63,15 +63,20 @@ function checkCacheSection(visit: Visit, ctx: Ctx): void {
   }
 }
 
+/** host[:port]; unlike a listen address, an empty host (":9000") means nothing to connect to. */
+function serverAddressProblem(address: string): string | undefined {
+  return hostPortProblem(address, false) ?? (/^:/.test(address.trim()) ? 'the host is missing' : undefined);
+}
+
 function checkServerAddress(value: TomlValue, path: string, _visit: Visit, ctx: Ctx): void {
   const address = strValue(value);
   if (address === undefined || address === '') return;
-  const problem = hostPortProblem(address, false);
+  const problem = serverAddressProblem(address);
   if (!problem) return;
   const scheme = /^(https?):\/\//i.exec(address.trim());
   const stripped = address.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/\/.*$/, '');
   let fix = 'write host[:port], e.g. "minio.example.com:9000"';
-  if (stripped !== '' && !hostPortProblem(stripped, false)) {
+  if (stripped !== '' && !serverAddressProblem(stripped)) {
     fix = `write ${JSON.stringify(stripped)}`;
     if (scheme) fix += scheme[1].toLowerCase() === 'http' ? ' and set Insecure = true (plain HTTP)' : ' and keep Insecure = false (HTTPS)';
   }

@@ -9,7 +9,7 @@
  * still meaningful: it is how long a used machine waits for the next job before removal.
  */
 import type { TomlValue } from '../schema-types';
-import { redactAt } from '../secrets';
+import { credentialEntryName, redactAt } from '../secrets';
 import { checkCredentialEntry } from './credential-entries';
 import { Ctx, has, indexPath, intValue, isUnresolved, joinPath, numValue, show, strValue, Visit } from './context';
 import type { RuleSet } from './rule-types';
@@ -65,8 +65,15 @@ function checkMachineName(value: TomlValue, path: string, _visit: Visit, ctx: Ct
 }
 
 /** The problem with one MachineOptions entry (`key=value` or `flag`), plus its corrected form. */
-export function machineOptionProblem(entry: string, needsName: boolean): { problem: string; fix?: string } | undefined {
+export function machineOptionProblem(entry: string, needsName: boolean): { problem: string; fix?: string; fixText?: string } | undefined {
   if (entry.trim() === '') return { problem: 'it is empty' };
+  // one entry is one docker-machine argument; a line break would make it two in the bootstrap
+  if (/[\u0000-\u001f\u007f]/.test(entry)) {
+    const parts = entry.split(/[\u0000-\u001f\u007f]+/).map((p) => p.trim()).filter((p) => p !== '');
+    // the parts are listed only when none can be a credential's value (messages never show one)
+    const listed = parts.length > 1 && credentialEntryName(entry) === undefined && parts.every((p) => credentialEntryName(p) === undefined);
+    return { problem: 'it contains a line break or another control character', fixText: `write each option as an entry of its own${listed ? `: ${parts.map((p) => JSON.stringify(p)).join(', ')}` : ', without control characters'}` };
+  }
   if (entry.startsWith('-')) {
     const fixed = entry.replace(/^-+/, '');
     return { problem: 'it starts with a dash, but the runner adds "--" itself', fix: fixed };
@@ -92,7 +99,7 @@ function optionsRule(needsName: boolean) {
       if (!found) return;
       const shape = needsName ? 'key=value containing %s' : 'key=value or flag (without leading dashes)';
       const at = indexPath(path, i);
-      const fix = found.fix !== undefined ? `write ${JSON.stringify(redactAt(at, found.fix))}` : needsName ? 'add %s where the machine name goes' : 'write it as key=value, e.g. "amazonec2-region=eu-central-1"';
+      const fix = found.fix !== undefined ? `write ${JSON.stringify(redactAt(at, found.fix))}` : found.fixText !== undefined ? String(redactAt(at, found.fixText)) : needsName ? 'add %s where the machine name goes' : 'write it as key=value, e.g. "amazonec2-region=eu-central-1"';
       ctx.error(at, `got ${show(entry, at)}, expected ${shape}; ${found.problem}. Fix: ${fix}.`);
     });
   };
