@@ -11,7 +11,7 @@
  *   Teardown unregisters it again.
  */
 import { GitlabRunnerError } from './errors';
-import { isUnresolved } from './private/framework';
+import { isUnresolved, joinableList } from './private/framework';
 
 /** Settings that only the legacy registration flow can set (they live in GitLab otherwise). */
 export interface RegistrationOptions {
@@ -80,7 +80,7 @@ export class RunnerToken {
   public registerArgs(): string[] {
     const o = this.options;
     const args: string[] = [];
-    if (o.tagList !== undefined) args.push(`--tag-list=${o.tagList.join(',')}`);
+    if (o.tagList !== undefined) args.push(`--tag-list=${joinableList(o.tagList, ',').join(',')}`);
     if (o.runUntagged !== undefined) args.push(`--run-untagged=${o.runUntagged}`);
     if (o.locked !== undefined) args.push(`--locked=${o.locked}`);
     if (o.accessLevel !== undefined) args.push(`--access-level=${o.accessLevel}`);
@@ -96,7 +96,10 @@ function checkOptions(o: RegistrationOptions): void {
   if (unknown.length > 0) {
     throw GitlabRunnerError.at(`token.options.${unknown[0]}`, `is not a registration setting; allowed: ${Object.keys(REGISTRATION_ONLY).join(', ')}. Fix: remove it or put runner settings in the runner's config.`);
   }
-  if (o.tagList !== undefined) {
+  if (o.tagList !== undefined && !Array.isArray(o.tagList)) {
+    throw GitlabRunnerError.at('token.options.tagList', `got ${JSON.stringify(o.tagList)}, expected an array of tags. Fix: tagList: ["docker", "linux"].`);
+  }
+  if (o.tagList !== undefined && !isUnresolved(o.tagList)) {
     o.tagList.forEach((tag, i) => {
       if (!isUnresolved(tag) && (typeof tag !== 'string' || tag.trim() === '' || /[,\s]/.test(tag))) {
         throw GitlabRunnerError.at(`token.options.tagList[${i}]`, `got ${JSON.stringify(tag)}, expected a tag without commas or spaces. Fix: one tag per array entry, e.g. ["docker", "linux"].`);

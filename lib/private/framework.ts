@@ -77,6 +77,17 @@ export function base64OfReferences(text: string): string | undefined {
   return Fn.base64encode(escapeTerraformTemplate(text));
 }
 
+/**
+ * `list` as a list of strings: itself, or for a list token (a `list(string)` variable's
+ * `.listValue`, known only at deploy time) one string, Terraform's `join(separator, list)`. A
+ * list token cannot be joined in TypeScript (cdktf: "Cannot concatenate strings in a tokenized
+ * string array").
+ */
+export function joinableList(list: readonly unknown[], separator: string): string[] {
+  if (Array.isArray(list) && Token.isUnresolved(list)) return [Token.asString(Fn.join(separator, list as string[]))];
+  return list.map(String);
+}
+
 /** How many characters a deploy-time reference counts for in `layoutLength`. */
 const REFERENCE_WIDTH = 20;
 

@@ -75,6 +75,39 @@ function headerVariables(script: string, pwned: string): Record<string, string> 
   return vars;
 }
 
+(hasTerraform ? test : test.skip)('GIVEN list variables for MachineOptions and the tag list WHEN Terraform resolves the scripts THEN the bootstrap gets one option per entry and register the joined tags', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'glr-lists-'));
+  try {
+    const stack = new TerraformStack(Testing.app(), 'lists');
+    const key = path.join(dir, 'placeholder_key');
+    fs.writeFileSync(key, 'placeholder\n');
+    const options = new TerraformVariable(stack, 'machine_options', { type: 'list(string)' }).listValue;
+    const tags = new TerraformVariable(stack, 'tags', { type: 'list(string)' }).listValue;
+    const token = new TerraformVariable(stack, 'registration_token', { type: 'string', sensitive: true }).stringValue;
+    new GitlabRunnerManager(stack, 'ci', {
+      engine: StepEngine.terraformData(),
+      bastion: { host: '127.0.0.1', privateKey: SshKey.fromFile(key) },
+      runnerVersion: '19.3.0',
+      dockerMachine: { version: 'v0.16.2-gitlab.48', sha256: 'a'.repeat(64) },
+      global: { concurrent: 2 },
+      runners: [{
+        token: RunnerToken.registrationToken(token, { tagList: tags }),
+        config: { name: 'legacy', url: 'https://gitlab.example.com', executor: 'docker+machine', docker: { image: 'alpine:3.20' }, machine: { machineDriver: 'amazonec2', machineOptions: options } },
+      }],
+    });
+    const json = JSON.parse(Testing.synth(stack));
+    const scripts = resolvedScripts(json, dir, { machine_options: '["amazonec2-region=eu-central-1","amazonec2-zone=a"]', tags: '["docker","linux"]' });
+    const vars = (part: string) => headerVariables(scripts[Object.keys(scripts).find((k) => k.includes(part))!], path.join(dir, 'PWNED'));
+    expect(vars('bootstrap').GLR_MACHINE_OPTIONS).toBe('amazonec2-region=eu-central-1\namazonec2-zone=a');
+    expect(vars('register').GLR_REGISTER_ARGS).toBe('--tag-list=docker,linux');
+    // the config the host gets holds the list as a TOML array (jsonencode)
+    const config = Object.values<any>(json.resource.terraform_data).find((b) => (b.provisioner ?? []).some((p: any) => p.file?.destination?.endsWith('config.toml.tmpl')));
+    expect(config.provisioner[0].file.content).toContain('MachineOptions = ${jsonencode(var.machine_options)}');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}, 120000);
+
 (hasTerraform ? test : test.skip)('GIVEN hostile deploy-time values WHEN Terraform resolves the step scripts THEN bash gets them byte for byte and runs none of them', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'glr-refs-'));
   try {

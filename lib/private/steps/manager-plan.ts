@@ -11,7 +11,7 @@ import { MachineBootstrap } from '../../machine-bootstrap';
 import { RunnerInstallSource } from '../../runner-install-source';
 import { RunnerToken } from '../../runner-token';
 import { CacheServerProps, RegistryMirrorProps } from '../../support-services';
-import { deployTimePlaceholder, isUnresolved, withoutReferences } from '../framework';
+import { deployTimePlaceholder, isUnresolved, joinableList, withoutReferences } from '../framework';
 import { buildStepScript } from '../scripts/step-script';
 import { stableJson } from './hash';
 import { DEPLOY_TIME, hashOf, PlannedStep, STAGE_DIR, StepBuilder, withReferences } from './step-builder';
@@ -176,7 +176,7 @@ export function planManager(input: ManagerPlanInput): ManagerPlan {
     for (const { r, i } of targets) {
       const full = input.bootstrap.mode === 'full';
       const driver = full ? String(r.machine?.machineDriver ?? '') : 'none';
-      const options = full ? (r.machine?.machineOptions ?? []).map(String) : [];
+      const options = full ? joinableList(r.machine?.machineOptions ?? [], '\n') : [];
       const id = input.bootstrap.mode === 'certs-only' ? 'bootstrap' : `bootstrap-${names.get(i)}`;
       const hash = hashOf(stableJson({ driver, options, mode: input.bootstrap.mode, storage: input.machineStoragePath }));
       const machineName = input.bootstrap.mode === 'certs-only' ? `${input.machineNamePrefix}-bootstrap` : `${input.machineNamePrefix}-bootstrap-${machineSafe(names.get(i) ?? String(i))}`;
