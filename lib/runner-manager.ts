@@ -155,6 +155,7 @@ export class GitlabRunnerManager extends Construct {
     this.machineNamePrefix = checkPrefix(props.machineNamePrefix ?? `glr-${id.toLowerCase().replace(/[^a-z0-9-]+/g, '-')}`);
     this.configPath = checkAbsolutePath(props.configPath ?? '/etc/gitlab-runner/config.toml', 'configPath');
     this.serviceName = props.serviceName ?? 'gitlab-runner';
+    checkLiteral(this.serviceName, 'serviceName', '"gitlab-runner"');
     if (!/^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/.test(this.serviceName)) {
       throw GitlabRunnerError.at('serviceName', `got ${JSON.stringify(this.serviceName)}, expected a systemd unit name of letters, digits, "_", ".", "@" or "-". Fix: serviceName: "gitlab-runner".`);
     }
@@ -276,7 +277,20 @@ function checkVersion(v: unknown): string {
   return v;
 }
 
+/**
+ * Props that name files, units, users or machines on the host, or size its steps, must be
+ * literals: they are part of the step scripts and decide which steps re-run.
+ */
+function checkLiteral(v: unknown, path: string, example: string): void {
+  if (isUnresolved(v)) {
+    throw GitlabRunnerError.at(path, `got a deploy-time reference, expected a literal value known at synth: ${path} is written into the step scripts and decides which steps re-run. Fix: ${path}: ${example}.`);
+  }
+}
+
+const WHOLE_EXAMPLES: Readonly<Record<string, number>> = { stopTimeoutSeconds: 7200, longestJobSeconds: 3600, teardownConcurrency: 4 };
+
 function checkWhole(v: unknown, path: string, min: number): number {
+  checkLiteral(v, path, String(WHOLE_EXAMPLES[path] ?? min));
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
     throw GitlabRunnerError.at(path, `got ${JSON.stringify(v)}, expected a whole number >= ${min}. Fix: ${path}: ${Math.max(min, Math.round(Number(v)) || min)}.`);
   }
@@ -285,6 +299,7 @@ function checkWhole(v: unknown, path: string, min: number): number {
 
 /** A Linux user name (useradd's default rule): the service runs as it and scripts pass it to useradd. */
 function checkUnixUser(value: unknown, path: string): string {
+  checkLiteral(value, path, '"gitlab-runner"');
   if (typeof value !== 'string' || !/^[a-z_][a-z0-9_-]{0,31}$/.test(value)) {
     throw GitlabRunnerError.at(path, `got ${JSON.stringify(value)}, expected a Linux user name (lower-case letters, digits, "_" and "-", starting with a letter or "_", at most 32 characters). Fix: ${path}: "gitlab-runner".`);
   }
@@ -292,6 +307,7 @@ function checkUnixUser(value: unknown, path: string): string {
 }
 
 function checkAbsolutePath(value: unknown, path: string): string {
+  checkLiteral(value, path, `"${path === 'configPath' ? '/etc/gitlab-runner/config.toml' : path === 'workingDirectory' ? '/home/gitlab-runner' : '/root/.docker/machine'}"`);
   if (typeof value !== 'string' || !/^\/[^\s'"$`\\]*$/.test(value) || value.split('/').includes('..')) {
     throw GitlabRunnerError.at(path, `got ${JSON.stringify(value)}, expected an absolute path without spaces, quotes, "$" or "..". Fix: ${path}: "${path === 'configPath' ? '/etc/gitlab-runner/config.toml' : path === 'workingDirectory' ? '/home/gitlab-runner' : '/root/.docker/machine'}".`);
   }
@@ -323,6 +339,7 @@ function checkUniqueOnStack(self: GitlabRunnerManager, id: string, props: Gitlab
 }
 
 function checkPrefix(p: unknown): string {
+  checkLiteral(p, 'machineNamePrefix', '"glr-ci"');
   if (typeof p !== 'string' || !/^[a-z0-9][a-z0-9-]{1,40}$/.test(p)) {
     throw GitlabRunnerError.at('machineNamePrefix', `got ${JSON.stringify(p)}, expected 2-41 lowercase letters, digits or dashes (machine names are host names). Fix: machineNamePrefix: "glr-ci".`);
   }

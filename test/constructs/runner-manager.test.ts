@@ -365,6 +365,27 @@ describe('more bad input, each with the property path', () => {
     expect(() => new GitlabRunnerManager(s.stack, 'ci', edit(managerProps(s.token)))).toThrow(message);
   });
 
+  test.each([
+    ['stopTimeoutSeconds', (v: TerraformVariable) => ({ stopTimeoutSeconds: v.numberValue }), 'stopTimeoutSeconds: got a deploy-time reference, expected a literal value known at synth: stopTimeoutSeconds is written into the step scripts and decides which steps re-run. Fix: stopTimeoutSeconds: 7200.'],
+    ['teardownConcurrency', (v: TerraformVariable) => ({ teardownConcurrency: v.numberValue }), 'teardownConcurrency: got a deploy-time reference, expected a literal value known at synth'],
+    ['machineNamePrefix', (v: TerraformVariable) => ({ machineNamePrefix: v.stringValue }), 'machineNamePrefix: got a deploy-time reference, expected a literal value known at synth: machineNamePrefix is written into the step scripts and decides which steps re-run. Fix: machineNamePrefix: "glr-ci".'],
+    ['machineStoragePath', (v: TerraformVariable) => ({ machineStoragePath: v.stringValue }), 'machineStoragePath: got a deploy-time reference, expected a literal value known at synth'],
+    ['serviceName', (v: TerraformVariable) => ({ serviceName: v.stringValue, runnerSource: RunnerInstallSource.preinstalled() }), 'serviceName: got a deploy-time reference, expected a literal value known at synth'],
+  ])('a deploy-time reference in %s says so (not a token text or an encoded number)', (_prop, over, message) => {
+    const s = newStack();
+    const v = new TerraformVariable(s.stack, 'x', { type: 'any' });
+    expect(() => new GitlabRunnerManager(s.stack, 'ci', managerProps(s.token, over(v) as never))).toThrow(message);
+  });
+
+  test('a deploy-time reference as a runner name says so', () => {
+    const s = newStack();
+    const name = new TerraformVariable(s.stack, 'name', { type: 'string' }).stringValue;
+    const r = managerProps(s.token).runners[0];
+    expect(() => new GitlabRunnerManager(s.stack, 'ci', managerProps(s.token, { runners: [{ ...r, config: { ...r.config, name } }] }))).toThrow(
+      'runners[0].config.name: got a deploy-time reference, expected a literal name known at synth',
+    );
+  });
+
   test('two managers on the same host are an error', () => {
     const s = newStack();
     new GitlabRunnerManager(s.stack, 'blue', managerProps(s.token));

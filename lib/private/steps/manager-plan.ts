@@ -85,7 +85,9 @@ export function planManager(input: ManagerPlanInput): ManagerPlan {
       errors.push({ level: 'error', path: `${path}.config.token`, message: 'is set in config as well as in token; the token comes only from the runner\'s token prop. Fix: remove config.token.' });
     }
     const name = config.name;
-    if (typeof name !== 'string' || !RUNNER_NAME.test(name)) {
+    if (isUnresolved(name)) {
+      errors.push({ level: 'error', path: `${path}.config.name`, message: 'got a deploy-time reference, expected a literal name known at synth: the host keeps this runner\'s token and registration under it, and its steps are named after it. Fix: name: "docker-autoscale".' });
+    } else if (typeof name !== 'string' || !RUNNER_NAME.test(name)) {
       errors.push({ level: 'error', path: `${path}.config.name`, message: `got ${JSON.stringify(name)}, expected a name of letters, digits, ".", "_" or "-" (the host keeps this runner's token and registration under it). Fix: name: "docker-autoscale".` });
     } else if ([...names.values()].some((n) => n.toLowerCase() === name.toLowerCase())) {
       errors.push({ level: 'error', path: `${path}.config.name`, message: `got ${JSON.stringify(name)} twice; runner names must be unique on a bastion. Fix: name: "${name}-2".` });
