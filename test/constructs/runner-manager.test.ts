@@ -119,6 +119,32 @@ describe('teardown (F04/F14)', () => {
 });
 
 describe('secrets never appear in synthesized output (F11)', () => {
+  test('literal credentials in environment, docker services, MachineOptions and URLs are synth errors that never show the value; references pass', () => {
+    const s = newStack();
+    const r = managerProps(s.token).runners[0];
+    const config = {
+      ...r.config,
+      environment: ['AWS_SECRET_ACCESS_KEY=PLACEHOLDERLITERAL1', 'HTTPS_PROXY=http://proxy-user:PLACEHOLDERLITERAL2@proxy.example.com:3128', `GITLAB_TOKEN=${s.secretKey}`, 'LOG_LEVEL=debug'],
+      docker: { image: 'alpine:3.20', services: [{ name: 'postgres:16', environment: ['POSTGRES_PASSWORD=PLACEHOLDERLITERAL3'] }] },
+      machine: { ...r.config.machine!, machineOptions: ['amazonec2-region=eu-central-1', 'amazonec2-secret-key=PLACEHOLDERLITERAL4'] },
+    };
+    let message = '';
+    try {
+      new GitlabRunnerManager(s.stack, 'ci', managerProps(s.token, { runners: [{ ...r, config }] }));
+    } catch (e) {
+      expect(e).toBeInstanceOf(GitlabRunnerError);
+      message = String(e);
+    }
+    const rule = 'a literal credential: the constructs write config.toml into cdktf.out and the Terraform state, which must hold no secret. Fix:';
+    expect(message).toContain(`runners[0].environment[0]: got "AWS_SECRET_ACCESS_KEY=<redacted>", ${rule} build it from a sensitive variable, e.g. \`AWS_SECRET_ACCESS_KEY=\${new TerraformVariable(this, "aws_secret_access_key", { type: "string", sensitive: true }).stringValue}\`, or define it as a masked CI/CD variable in GitLab.`);
+    expect(message).toContain(`runners[0].environment[1]: got "HTTPS_PROXY=http://<redacted>@proxy.example.com:3128", ${rule} take the credentials out of the URL, or build the URL from a sensitive variable.`);
+    expect(message).toContain(`runners[0].docker.services[0].environment[0]: got "POSTGRES_PASSWORD=<redacted>", ${rule}`);
+    expect(message).toContain(`runners[0].machine.MachineOptions[1]: got "amazonec2-secret-key=<redacted>", ${rule} build it from a sensitive variable, e.g. \`amazonec2-secret-key=\${new TerraformVariable(this, "amazonec2_secret_key", { type: "string", sensitive: true }).stringValue}\`, or give the bastion a cloud identity`);
+    expect(message).not.toContain('environment[2]'); // built from a reference
+    expect(message).not.toContain('environment[3]');
+    expect(message).not.toContain('PLACEHOLDERLITERAL');
+  });
+
   test.each([
     ['an OpenSSH key', '-----BEGIN OPENSSH PRIVATE KEY-----\nPLACEHOLDERKEYBODY\n-----END OPENSSH PRIVATE KEY-----\n', 'got the key material itself'],
     ['a key body without its header', 'b3BlbnNzaC1rZXktdjEAAAAAPLACEHOLDERKEYBODY\nAAAAPLACEHOLDER\n', 'got a text of 59 characters with line breaks (not shown: it may be key material)'],

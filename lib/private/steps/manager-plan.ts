@@ -17,6 +17,7 @@ import { stableJson } from './hash';
 import { DEPLOY_TIME, hashOf, PlannedStep, STAGE_DIR, StepBuilder, withReferences } from './step-builder';
 import { addCacheServerSteps, addDockerStep, addMirrorStep, addPrepareStep, addSecretStep, cacheFor, serviceContainers, withMirror } from './support-plan';
 import { checkSupportProps } from './support-props';
+import { literalCredentials } from './literal-credentials';
 
 export { DEPLOY_TIME, SECRETS_DIR, STAGE_DIR, STATE_DIR } from './step-builder';
 export type { PlannedStep } from './step-builder';
@@ -110,7 +111,7 @@ export function planManager(input: ManagerPlanInput): ManagerPlan {
   }
   const config = new RunnerConfig({ ...input.global, runners: runnerEntries } as RunnerConfigProps);
   const diagnostics = config.diagnostics();
-  const all = [...diagnostics.filter((d) => d.level === 'error'), ...errors];
+  const all = [...diagnostics.filter((d) => d.level === 'error'), ...errors, ...literalCredentials(config.toData())];
   const secretRefs = config.secrets();
   for (const ref of secretRefs) {
     if (ref.key !== 'token' && !isUnresolved(ref.value)) {

@@ -11,7 +11,7 @@ import { Ctx, isUnresolved } from './context';
 export type EntryListKind = 'MachineOptions' | 'environment';
 
 /** An environment variable name for the example fix: `AWS_SECRET_ACCESS_KEY` -> `aws_secret_access_key`. */
-function variableId(name: string): string {
+export function variableId(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '') || 'secret';
 }
 
