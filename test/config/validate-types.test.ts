@@ -125,6 +125,20 @@ describe('types and ranges (F09)', () => {
     ]);
   });
 
+  test('GIVEN an integer in a float key that a float cannot hold exactly WHEN validated THEN an error (fmt would change the number)', () => {
+    expect(lint({ machine: 'IdleScaleFactor = 9007199254740993' })).toEqual([
+      'error: runners[0].machine.IdleScaleFactor: got 9007199254740993, which a float cannot hold exactly (it would be read as 9007199254740992); expected a finite number >= 0. Fix: write 9007199254740992.0 if that is what you mean, or a smaller value.',
+    ]);
+    expect(lint({ machine: 'IdleCount = 1\nIdleScaleFactor = 9007199254740992' })).toEqual([]); // exact: fine
+  });
+
+  test('GIVEN an integer prop beyond 2^53 - 1 as a JS number WHEN validated THEN an error (its digits may already be lost)', () => {
+    const config = new RunnerConfig({ concurrent: 9007199254740993, runners: [{ name: 'a', url: 'https://gitlab.example.com', token: 'glrt-PLACEHOLDERPLACEHOLDER', executor: 'shell' }] });
+    expect(config.diagnostics().map((d) => `${d.path}: ${d.message}`)).toEqual([
+      'concurrent: got 9007199254740992, beyond 9007199254740991 (2^53 - 1), where a JavaScript number cannot hold every integer, so the value may not be the one written; expected an integer >= 1 (the runner exits at start when concurrent is 0). Fix: write a value from 1 to 9007199254740991.',
+    ]);
+  });
+
   test('GIVEN an invalid Date in typed props WHEN validated and rendered THEN a diagnostic with the path, not a crash', () => {
     const config = new RunnerConfig({ concurrent: 1, runners: [{ name: 'a', url: 'https://gitlab.example.com', token: 'glrt-PLACEHOLDERPLACEHOLDER', executor: 'shell', tokenObtainedAt: new Date('not a date') as never }] });
     const expected = 'runners[0].token_obtained_at: got an invalid Date, expected an RFC 3339 date-time with offset such as 2026-01-01T00:00:00Z. Fix: write it unquoted in that form.';

@@ -95,15 +95,17 @@ export function childTables(table: TomlTable | undefined, key: string): TomlTabl
 /** An integer value as a JS number (bigint or whole number), else undefined. Unresolved -> undefined. */
 export function intValue(value: TomlValue | undefined): number | undefined {
   if (value === undefined || isUnresolved(value)) return undefined;
-  if (typeof value === 'bigint') return Number(value);
-  if (typeof value === 'number' && Number.isInteger(value)) return value;
+  // beyond 2^53 a JS number would show (and compare) another value than the one written: the
+  // consistency rules that use this skip such values (the type check still covers them)
+  if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : undefined;
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
   return undefined;
 }
 
 /** A numeric value (bigint or number) as a JS number, else undefined. Unresolved -> undefined. */
 export function numValue(value: TomlValue | undefined): number | undefined {
   if (value === undefined || isUnresolved(value)) return undefined;
-  if (typeof value === 'bigint') return Number(value);
+  if (typeof value === 'bigint') return BigInt(Number(value)) === value ? Number(value) : undefined;
   if (typeof value === 'number') return value;
   return undefined;
 }

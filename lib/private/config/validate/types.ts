@@ -72,6 +72,11 @@ function checkInteger(value: TomlValue, path: string, section: string, spec: Key
       return false;
     }
     n = BigInt(value);
+    if (!Number.isSafeInteger(value) && n >= INT64_MIN && n <= INT64_MAX) {
+      // the digits written may already be lost: 9007199254740993 is the number 9007199254740992
+      ctx.error(path, `got ${show(value, path)}, beyond ${Number.MAX_SAFE_INTEGER} (2^53 - 1), where a JavaScript number cannot hold every integer, so the value may not be the one written; expected ${expected}. Fix: write a value from ${Math.max(range.min, Number.MIN_SAFE_INTEGER)} to ${Number.MAX_SAFE_INTEGER}.`);
+      return false;
+    }
   } else if (isNumericString(value)) {
     const fix = Number(value.trim().replace(/_/g, ''));
     const fixText = Number.isInteger(fix) ? `write ${fix} without quotes` : 'write a whole number without quotes';
@@ -96,8 +101,14 @@ function checkFloat(value: TomlValue, path: string, section: string, spec: KeySp
   if (typeof value === 'number' && Number.isFinite(value) && value >= range.min && (range.max === undefined || value <= range.max)) return true;
   const expected = describeFloat(section, spec);
   let n: number;
-  if (typeof value === 'bigint') n = Number(value);
-  else if (typeof value === 'number') n = value;
+  if (typeof value === 'bigint') {
+    n = Number(value);
+    if (BigInt(n) !== value) {
+      // the runner reads a float64: the integer written would silently become another number
+      ctx.error(path, `got ${value.toString()}, which a float cannot hold exactly (it would be read as ${n}); expected ${expected}. Fix: write ${n}.0 if that is what you mean, or a smaller value.`);
+      return false;
+    }
+  } else if (typeof value === 'number') n = value;
   else if (isNumericString(value)) {
     ctx.error(path, `got ${show(value, path)} (a string), expected ${expected}. Fix: write ${Number(value.trim().replace(/_/g, ''))} without quotes.`);
     return false;
@@ -214,6 +225,7 @@ export function quickTypeOk(value: TomlValue, section: string, spec: KeySpec, co
     case 'float': {
       const range = rangeOf(section, spec.key);
       const n = typeof value === 'bigint' ? Number(value) : value;
+      if (typeof value === 'bigint' && BigInt(n as number) !== value) return false; // not exact as a float
       return typeof n === 'number' && Number.isFinite(n) && n >= range.min && (range.max === undefined || n <= range.max);
     }
     case 'duration':
