@@ -232,4 +232,12 @@ describe('SupportServices: mirror and cache on a host of their own, shared by ma
     // another port on the same host is another endpoint (e.g. a forwarded port to another machine)
     expect(() => new SupportServices(c, 'svc2', { host: { host: 'runner.example.com', port: 2222, privateKey: key }, registryMirror: { address: '10.0.0.5' } })).not.toThrow();
   });
+
+  test('an IPv6 bastion written with and without brackets is one host', () => {
+    const s = newStack();
+    const key = SshKey.fromFile('~/.ssh/id_ed25519');
+    new GitlabRunnerManager(s.stack, 'ci', managerProps(s.token, { bastion: { host: '2001:db8::10', privateKey: key } }));
+    expect(() => new SupportServices(s.stack, 'svc', { host: { host: '[2001:DB8::10]', privateKey: key }, registryMirror: { address: '10.0.0.5' } }))
+      .toThrow('host: got "[2001:DB8::10]":22, which "test/ci" already provisions (as "2001:db8::10")');
+  });
 });

@@ -19,11 +19,12 @@ export function isSupportServices(s: unknown): s is SupportServices {
 
 /**
  * The same SSH endpoint: host names compare without case and without a trailing dot (DNS
- * names), ports exactly. Unresolved (deploy-time) hosts never compare equal.
+ * names), IPv6 addresses with or without brackets, ports exactly. Unresolved (deploy-time) hosts never compare equal.
  */
 export function sameHost(a: Bastion, b: Bastion): boolean {
   if (isUnresolved(a.host) || isUnresolved(b.host)) return false;
-  const norm = (h: string) => h.toLowerCase().replace(/\.$/, '');
+  // `[2001:db8::1]` and `2001:db8::1` are one address (zero-compression variants are not folded)
+  const norm = (h: string) => h.toLowerCase().replace(/\.$/, '').replace(/^\[(.*)\]$/, '$1');
   return norm(a.host) === norm(b.host) && a.port === b.port;
 }
 
