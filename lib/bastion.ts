@@ -2,6 +2,7 @@
  * An existing Linux host reached over SSH, where Docker, GitLab Runner and Docker Machine run
  * (the seed's "bastion server"). It creates no resources itself: the steps connect through it.
  */
+import { Annotations } from 'cdktf';
 import { Construct } from 'constructs';
 import { GitlabRunnerError } from './errors';
 import { isUnresolved } from './private/framework';
@@ -67,8 +68,13 @@ export class Bastion extends Construct {
     this.port = props.port ?? 22;
     this.user = props.user ?? 'root';
     this.privateKey = props.privateKey;
-    this.hostKey = props.hostKey;
-    this.jumpHost = props.jumpHost;
+    this.hostKey = normalizeHostKey(props.hostKey);
+    this.jumpHost = props.jumpHost && { ...props.jumpHost, hostKey: normalizeHostKey(props.jumpHost.hostKey) };
+    for (const [path, key] of [['bastion.hostKey', this.hostKey], ['bastion.jumpHost.hostKey', this.jumpHost?.hostKey]] as const) {
+      if (typeof key === 'string' && !isUnresolved(key) && /PLACEHOLDER/i.test(key)) {
+        Annotations.of(this).addWarning(`${path}: got "${key.slice(0, 30)}...", which looks like a placeholder; Terraform will refuse to connect (host key mismatch). Fix: pin the host's real key: ssh-keyscan -t ed25519 HOST, or /etc/ssh/ssh_host_ed25519_key.pub on the host.`);
+      }
+    }
     this.connectTimeout = props.connectTimeout ?? '5m';
     this.useSudo = this.user !== 'root';
   }
@@ -114,9 +120,22 @@ function checkPort(port: unknown, path: string): void {
   }
 }
 
+/**
+ * A pinned host key as Terraform wants it (`ssh-ed25519 AAAA...`): a line as `ssh-keyscan` prints
+ * it or `known_hosts` holds it (`HOST ssh-ed25519 AAAA...`) loses its host field, and surrounding
+ * whitespace (a trailing newline from a file) goes.
+ */
+export function normalizeHostKey<T extends string | undefined>(key: T): T {
+  if (typeof key !== 'string' || isUnresolved(key)) return key;
+  const trimmed = key.trim();
+  const fields = trimmed.split(/\s+/);
+  if (fields.length >= 3 && !HOST_KEY.test(trimmed) && HOST_KEY.test(fields.slice(1).join(' '))) return fields.slice(1).join(' ') as T;
+  return trimmed as T;
+}
+
 function checkHostKey(key: unknown, path: string): void {
   if (key === undefined || isUnresolved(key)) return;
-  if (typeof key !== 'string' || !HOST_KEY.test(key.trim())) {
-    throw GitlabRunnerError.at(path, `got ${JSON.stringify(key)}, expected the host's public key line such as "ssh-ed25519 AAAAC3Nza...". Fix: copy it from /etc/ssh/ssh_host_ed25519_key.pub on the host (or ssh-keyscan -t ed25519 HOST).`);
+  if (typeof key !== 'string' || !HOST_KEY.test(normalizeHostKey(key))) {
+    throw GitlabRunnerError.at(path, `got ${JSON.stringify(key)}, expected the host's public key line such as "ssh-ed25519 AAAAC3Nza...". Fix: copy it from /etc/ssh/ssh_host_ed25519_key.pub on the host, or take the output of ssh-keyscan -t ed25519 HOST (its leading host field is dropped).`);
   }
 }

@@ -459,3 +459,29 @@ test('a placeholder sha256 (one repeated digit) is a synth warning', () => {
   const warnings = m.node.metadata.filter((e) => e.type === '@cdktf/warn').map((e) => String(e.data));
   expect(warnings).toContain('dockerMachine.sha256: got 00000000... (one repeated digit), which looks like a placeholder; the deploy will stop at the checksum check. Fix: download the binary once from a trusted source and pin the output of sha256sum.');
 });
+
+describe('pinned host keys', () => {
+  const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKmYkPcdX0example0key0body0for0tests0only0';
+
+  test.each([
+    ['an ssh-keyscan line (host first)', `203.0.113.10 ${KEY}`],
+    ['a known_hosts line with a bracketed port', `[203.0.113.10]:2222 ${KEY}`],
+    ['a key file line with a trailing newline', `${KEY}\n`],
+  ])('GIVEN %s THEN Terraform gets the bare key', (_what, given) => {
+    const { json } = synthManager((s) => ({ bastion: { ...managerProps(s.token).bastion, hostKey: given } }));
+    const prepare = stepResources(json).get('prepare')!.body;
+    expect(prepare.connection.host_key).toBe(KEY);
+  });
+
+  test('a key with its comment is kept as it is', () => {
+    const { json } = synthManager((s) => ({ bastion: { ...managerProps(s.token).bastion, hostKey: `${KEY} root@bastion` } }));
+    expect(stepResources(json).get('prepare')!.body.connection.host_key).toBe(`${KEY} root@bastion`);
+  });
+
+  test('a placeholder host key is a synth warning', () => {
+    const s = newStack();
+    const m = new GitlabRunnerManager(s.stack, 'ci', managerProps(s.token, { bastion: { ...managerProps(s.token).bastion, hostKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPLACEHOLDERPLACEHOLDER' } }));
+    const warnings = m.node.findAll().flatMap((c) => c.node.metadata).filter((e) => e.type === '@cdktf/warn').map((e) => String(e.data));
+    expect(warnings).toContain('bastion.hostKey: got "ssh-ed25519 AAAAC3NzaC1lZDI1NT...", which looks like a placeholder; Terraform will refuse to connect (host key mismatch). Fix: pin the host\'s real key: ssh-keyscan -t ed25519 HOST, or /etc/ssh/ssh_host_ed25519_key.pub on the host.');
+  });
+});
