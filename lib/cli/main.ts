@@ -5,7 +5,8 @@
  *   exit 1 on any error, else 0. A TOML syntax error is an error at `FILE:line:column`.
  * - fmt: the canonical rendering on stdout (warnings on stderr), exit 0; when FILE is invalid,
  *   the error lines on stderr and exit 1. fmt of fmt's output is byte-identical.
- * - --help, no command or an unknown command: usage on stderr, exit 2.
+ * - --help: usage on stdout, exit 0; no command, an unknown command or wrong arguments: usage on
+ *   stderr, exit 2.
  */
 import * as fs from 'fs';
 import { formatDiagnostic, GitlabRunnerError, type Diagnostic } from '../errors';
@@ -41,7 +42,11 @@ const defaultIo: CliIo = {
 /** Runs the CLI; returns the exit code. */
 export function main(argv: readonly string[], io: CliIo = defaultIo): number {
   const [command, ...rest] = argv;
-  if (command === undefined || command === '-h' || command === '--help' || command === 'help' || argv.includes('--help') || argv.includes('-h')) {
+  if (command === '-h' || command === '--help' || command === 'help' || argv.includes('--help') || argv.includes('-h')) {
+    io.stdout(USAGE); // asked for: not an error
+    return 0;
+  }
+  if (command === undefined) {
     io.stderr(USAGE);
     return 2;
   }

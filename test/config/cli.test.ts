@@ -150,7 +150,14 @@ describe('cdktf-gitlab-runner fmt', () => {
 });
 
 describe('usage', () => {
-  test.each([[['--help']], [[]], [['frobnicate', 'x']], [['lint']], [['fmt', 'a', 'b']]])('GIVEN %j WHEN run THEN usage on stderr and exit 2', (args) => {
+  test.each([[['--help']], [['-h']], [['lint', '--help']]])('GIVEN %j WHEN run THEN usage on stdout and exit 0', (args) => {
+    const r = run(args);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('Usage: cdktf-gitlab-runner <command> FILE');
+  });
+
+  test.each([[[]], [['frobnicate', 'x']], [['lint']], [['fmt', 'a', 'b']]])('GIVEN %j WHEN run THEN usage on stderr and exit 2', (args) => {
     const r = run(args);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
