@@ -34,16 +34,20 @@ for (const [type, resources] of Object.entries<Record<string, { '//'?: { metadat
 console.log(`Synthesized stack "${which}" to ${path.relative(process.cwd(), path.join(outdir, 'stacks', which))}/cdk.tf.json`);
 const [firstType, firstName] = (addresses.get(`${which}/${m.node.id}/prepare`) ?? '').split('.');
 const c = json.resource?.[firstType]?.[firstName]?.connection ?? {};
-console.log(`Host: ${c.user}@${c.host}:${c.port}   engine: ${m.engine.resourceType}   runner ${m.runnerVersion}\n`);
+// a deploy-time value shows as its Terraform expression (`var.bastion_host`), not as ${...}
+const shown = (v: unknown) => String(v).replace(/^\$\{(.*)\}$/, '$1');
+console.log(`Host: ${shown(c.user)}@${shown(c.host)}:${shown(c.port)}   engine: ${m.engine.resourceType}   runner ${m.runnerVersion}\n`);
 const warnings = m.node.findAll().flatMap((c) => c.node.metadata.filter((e) => e.type === '@cdktf/warn').map((e) => `${c.node.path}: ${e.data}`));
 for (const w of warnings) console.log(`WARNING ${w}`);
 if (warnings.length) console.log('');
-console.log('Steps, in the order `cdktf deploy` runs them (each re-runs only when its triggers change):');
+console.log('Steps, in dependency order (`cdktf deploy` runs a step once those in its "after" list are done,');
+console.log('independent ones in parallel; each re-runs only when its triggers change):');
 m.steps.forEach((s, i) => {
   const address = addresses.get(`${which}/${m.node.id}/${s.id}`) ?? s.id;
-  console.log(`${String(i + 1).padStart(3)}. ${s.id.padEnd(34)} ${s.description}`);
-  console.log(`     ${address}${s.dependsOn.length ? `   after: ${s.dependsOn.join(', ')}` : ''}`);
+  console.log(`${String(i + 1).padStart(3)}. ${s.id}${s.dependsOn.length ? `   (after: ${s.dependsOn.join(', ')})` : ''}`);
+  console.log(`     ${s.description}`);
+  console.log(`     ${address}`);
 });
-if (m.resources.teardown) console.log(`  -  teardown${' '.repeat(26)} at destroy: stop the service, remove machines "${m.machineNamePrefix}-*", unregister what was registered`);
+if (m.resources.teardown) console.log(`  -  teardown\n     at destroy: stop the service, remove machines "${m.machineNamePrefix}-*", unregister what was registered`);
 console.log(`\n${m.configPath} (secrets redacted):\n`);
 console.log(m.redactedConfig);
