@@ -1,6 +1,8 @@
 /**
  * Every ```ts block of README.md compiles against the library and runs (synthesizing into a
- * temporary folder), so the documentation cannot drift from the API.
+ * temporary folder), so the documentation cannot drift from the API. A block whose first line is
+ * `// NAME.ts` is written under that name (so `main.ts` can import `./stack`); a `// NAME.test.ts`
+ * block is a jest test and runs with jest.
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -15,7 +17,8 @@ const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
 describe('README examples', () => {
   const dir = fs.mkdtempSync(path.join(root, 'test', '.readme-'));
   const files = blocks.map((code, i) => {
-    const file = path.join(dir, `block${i}.ts`);
+    const named = /^\/\/ ([\w.-]+\.ts)\n/.exec(code);
+    const file = path.join(dir, named ? named[1] : `block${i}.ts`);
     const rewritten = code
       .replace(/from 'cdktf-gitlab-runner'/g, `from ${JSON.stringify(path.join(root, 'lib'))}`)
       .replace(/from '\.\.\/examples\//g, `from '${path.join(root, 'examples')}/`);
@@ -36,14 +39,21 @@ describe('README examples', () => {
     expect(text).toEqual([]);
   }, 120000);
 
+  test('block file names are unique', () => {
+    expect(new Set(files).size).toBe(files.length);
+  });
+
   test.each(blocks.map((_, i) => [i]))('block %i runs', (i) => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'glr-readme-out-'));
+    const env = { ...process.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: '1' };
     try {
-      execFileSync(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--transpile-only', files[i]], {
-        cwd: root,
-        env: { ...process.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: '1' },
-        stdio: 'pipe',
-      });
+      if (files[i].endsWith('.test.ts')) {
+        // a jest test as a user writes it: its own run, its snapshot written fresh in the scratch folder
+        const config = JSON.stringify({ rootDir: path.dirname(files[i]), testEnvironment: 'node', transform: { '^.+\\.ts$': [require.resolve('ts-jest'), { diagnostics: false }] } });
+        execFileSync(process.execPath, [require.resolve('jest/bin/jest'), '--config', config, '--runTestsByPath', files[i]], { cwd: root, env, stdio: 'pipe' });
+        return;
+      }
+      execFileSync(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--transpile-only', files[i]], { cwd: root, env, stdio: 'pipe' });
     } finally {
       fs.rmSync(outdir, { recursive: true, force: true });
     }
