@@ -86,16 +86,32 @@ function secretNamesOf(section: SectionIndex): string[] {
   return names;
 }
 
+const RAW_POS: Pos = { secret: false, kind: 'raw' };
+const MAP_POS: Pos = { secret: false, kind: 'map' };
+const ENTRIES_POS: Pos = { secret: false, kind: 'raw', entries: true };
+
+/** posOfSpec results: a key's position depends only on its spec (walks visit every key of 1,000s of runners). */
+const SPEC_POS = new WeakMap<KeySpec, Pos>();
+
 function posOfSpec(spec: KeySpec, parent: SectionIndex): Pos {
+  let pos = SPEC_POS.get(spec);
+  if (pos === undefined) {
+    pos = computePosOfSpec(spec, parent);
+    SPEC_POS.set(spec, pos);
+  }
+  return pos;
+}
+
+function computePosOfSpec(spec: KeySpec, parent: SectionIndex): Pos {
   if (spec.secret) return SECRET_POS;
   if ((spec.type === 'table' || spec.type === 'table[]') && spec.section) {
     const section = sectionIndex(spec.section);
     if (section && !section.spec.freeForm) return { secret: false, kind: 'section', section };
-    return { secret: false, kind: 'raw' };
+    return RAW_POS;
   }
-  if (spec.type.startsWith('map<')) return { secret: false, kind: 'map' };
-  if (ENTRY_LISTS.get(parent.spec.name)?.has(spec.key)) return { secret: false, kind: 'raw', entries: true };
-  return { secret: false, kind: 'raw' };
+  if (spec.type.startsWith('map<')) return MAP_POS;
+  if (ENTRY_LISTS.get(parent.spec.name)?.has(spec.key)) return ENTRIES_POS;
+  return RAW_POS;
 }
 
 /** The position of `parent[key]` (TOML spelling, or prop spelling on the props side). */
@@ -109,12 +125,12 @@ function childPos(parent: Pos, key: string): Pos {
     if (spec) return posOfSpec(spec, section);
     // An unknown key: secret by its name, or as a misspelling of a secret key of the section.
     const secret = RAW_SECRET_KEY.test(key) || closest(key, secretNamesOf(section)) !== undefined;
-    return secret ? SECRET_POS : { secret: false, kind: 'raw' };
+    return secret ? SECRET_POS : RAW_POS;
   }
-  if (parent.kind === 'map') return { secret: false, kind: 'raw' };
+  if (parent.kind === 'map') return RAW_POS;
   if (RAW_SECRET_KEY.test(key)) return SECRET_POS;
   // A table inside an entry list (`MachineOptions = [{ "amazonec2-secret-key" = "..." }]`): its strings are entries too.
-  return parent.entries ? parent : { secret: false, kind: 'raw' };
+  return parent.entries ? parent : RAW_POS;
 }
 
 /**
@@ -407,10 +423,28 @@ export function scrubSecrets(diagnostics: readonly Diagnostic[], ...trees: unkno
     literals.add(JSON.stringify(s).slice(1, -1));
   }
   const sorted = [...literals].filter(scrubbable).sort((a, b) => b.length - a.length);
+  // Literals by their first MIN_SCRUB characters: a message is searched only for the literals
+  // whose start occurs in it (a config with 1,000 runners has thousands of literals), and each
+  // distinct message once (the same warning for every runner has the same text).
+  const byPrefix = new Map<string, string[]>();
+  for (const lit of sorted) {
+    const key = lit.slice(0, MIN_SCRUB);
+    const list = byPrefix.get(key);
+    if (list) list.push(lit);
+    else byPrefix.set(key, [lit]);
+  }
+  const scrubbed = new Map<string, string>();
+  const scrub = (text: string): string => {
+    let message = redactUrlCredentials(text);
+    const candidates = new Set<string>();
+    for (let i = 0; i + MIN_SCRUB <= message.length; i++) for (const lit of byPrefix.get(message.slice(i, i + MIN_SCRUB)) ?? []) candidates.add(lit);
+    for (const lit of [...candidates].sort((a, b) => b.length - a.length)) if (message.includes(lit)) message = message.split(lit).join(REDACTED_TEXT);
+    return message;
+  };
   let changed = false;
   const out = diagnostics.map((d) => {
-    let message = redactUrlCredentials(d.message);
-    for (const s of sorted) if (message.includes(s)) message = message.split(s).join(REDACTED_TEXT);
+    let message = scrubbed.get(d.message);
+    if (message === undefined) scrubbed.set(d.message, (message = scrub(d.message)));
     if (message === d.message) return d;
     changed = true;
     return { ...d, message };
