@@ -48,9 +48,10 @@ describe('README examples', () => {
     const env = { ...process.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: '1' };
     try {
       if (files[i].endsWith('.test.ts')) {
-        // a jest test as a user writes it: its own run, its snapshot written fresh in the scratch folder
+        // a jest test as a user writes it: its own run, its first snapshot written in the scratch
+        // folder (--ci=false: under CI=true jest would refuse to write a new snapshot)
         const config = JSON.stringify({ rootDir: path.dirname(files[i]), testEnvironment: 'node', transform: { '^.+\\.ts$': [require.resolve('ts-jest'), { diagnostics: false }] } });
-        execFileSync(process.execPath, [require.resolve('jest/bin/jest'), '--config', config, '--runTestsByPath', files[i]], { cwd: root, env, stdio: 'pipe' });
+        execFileSync(process.execPath, [require.resolve('jest/bin/jest'), '--config', config, '--ci=false', '--runTestsByPath', files[i]], { cwd: root, env, stdio: 'pipe' });
         return;
       }
       execFileSync(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--transpile-only', files[i]], { cwd: root, env, stdio: 'pipe' });
