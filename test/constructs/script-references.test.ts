@@ -20,11 +20,13 @@ const HOSTILE: Record<string, string> = {
   tag: "a'b\\c\nd\"e ${HOME} %{x}",
 };
 
-function synthesize(dir: string): any {
+/** The synthesized JSON of a terraform_data manager with one legacy runner; `runner` fills in its token options and config. */
+function synthManager(dir: string, runner: (stack: TerraformStack) => { tagList: string[]; url: string; machineOptions: string[] }): any {
   const stack = new TerraformStack(Testing.app(), 'refs');
-  const v = (name: string, sensitive = false) => new TerraformVariable(stack, name, { type: 'string', sensitive }).stringValue;
   const key = path.join(dir, 'placeholder_key');
   fs.writeFileSync(key, 'placeholder\n');
+  const token = new TerraformVariable(stack, 'registration_token', { type: 'string', sensitive: true }).stringValue;
+  const r = runner(stack);
   new GitlabRunnerManager(stack, 'ci', {
     engine: StepEngine.terraformData(),
     bastion: { host: '127.0.0.1', privateKey: SshKey.fromFile(key) },
@@ -32,15 +34,18 @@ function synthesize(dir: string): any {
     dockerMachine: { version: 'v0.16.2-gitlab.48', sha256: 'a'.repeat(64) },
     global: { concurrent: 2 },
     runners: [{
-      token: RunnerToken.registrationToken(v('registration_token', true), { tagList: ['docker', v('tag')] }),
-      config: {
-        name: 'legacy', url: v('url'), executor: 'docker+machine',
-        docker: { image: 'alpine:3.20' },
-        machine: { machineDriver: 'amazonec2', machineOptions: [`amazonec2-region=${v('region')}`, 'amazonec2-zone=a'] },
-      },
+      token: RunnerToken.registrationToken(token, { tagList: r.tagList }),
+      config: { name: 'legacy', url: r.url, executor: 'docker+machine', docker: { image: 'alpine:3.20' }, machine: { machineDriver: 'amazonec2', machineOptions: r.machineOptions } },
     }],
   });
   return JSON.parse(Testing.synth(stack));
+}
+
+function synthesize(dir: string): any {
+  return synthManager(dir, (stack) => {
+    const v = (name: string) => new TerraformVariable(stack, name, { type: 'string' }).stringValue;
+    return { tagList: ['docker', v('tag')], url: v('url'), machineOptions: [`amazonec2-region=${v('region')}`, 'amazonec2-zone=a'] };
+  });
 }
 
 /** The step scripts of `json`, resolved by the real Terraform with `vars`. */
@@ -78,24 +83,11 @@ function headerVariables(script: string, pwned: string): Record<string, string> 
 (hasTerraform ? test : test.skip)('GIVEN list variables for MachineOptions and the tag list WHEN Terraform resolves the scripts THEN the bootstrap gets one option per entry and register the joined tags', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'glr-lists-'));
   try {
-    const stack = new TerraformStack(Testing.app(), 'lists');
-    const key = path.join(dir, 'placeholder_key');
-    fs.writeFileSync(key, 'placeholder\n');
-    const options = new TerraformVariable(stack, 'machine_options', { type: 'list(string)' }).listValue;
-    const tags = new TerraformVariable(stack, 'tags', { type: 'list(string)' }).listValue;
-    const token = new TerraformVariable(stack, 'registration_token', { type: 'string', sensitive: true }).stringValue;
-    new GitlabRunnerManager(stack, 'ci', {
-      engine: StepEngine.terraformData(),
-      bastion: { host: '127.0.0.1', privateKey: SshKey.fromFile(key) },
-      runnerVersion: '19.3.0',
-      dockerMachine: { version: 'v0.16.2-gitlab.48', sha256: 'a'.repeat(64) },
-      global: { concurrent: 2 },
-      runners: [{
-        token: RunnerToken.registrationToken(token, { tagList: tags }),
-        config: { name: 'legacy', url: 'https://gitlab.example.com', executor: 'docker+machine', docker: { image: 'alpine:3.20' }, machine: { machineDriver: 'amazonec2', machineOptions: options } },
-      }],
-    });
-    const json = JSON.parse(Testing.synth(stack));
+    const json = synthManager(dir, (stack) => ({
+      tagList: new TerraformVariable(stack, 'tags', { type: 'list(string)' }).listValue,
+      url: 'https://gitlab.example.com',
+      machineOptions: new TerraformVariable(stack, 'machine_options', { type: 'list(string)' }).listValue,
+    }));
     const scripts = resolvedScripts(json, dir, { machine_options: '["amazonec2-region=eu-central-1","amazonec2-zone=a"]', tags: '["docker","linux"]' });
     const vars = (part: string) => headerVariables(scripts[Object.keys(scripts).find((k) => k.includes(part))!], path.join(dir, 'PWNED'));
     expect(vars('bootstrap').GLR_MACHINE_OPTIONS).toBe('amazonec2-region=eu-central-1\namazonec2-zone=a');
