@@ -108,6 +108,14 @@ export function hostScriptNames(): string[] {
  * temporary name, then moved into place). The stack holds it once; `prepare` runs it.
  */
 export function buildScriptBundle(): string {
+  // the same bytes on every call (the scripts are read once): built once per process, not per manager
+  bundleCache ??= makeScriptBundle();
+  return bundleCache;
+}
+
+let bundleCache: string | undefined;
+
+function makeScriptBundle(): string {
   const out = [
     '# --- cdktf-gitlab-runner host scripts (installed by prepare) ---',
     `glr_bundle_dir=${shellQuote(HOST_SCRIPTS_PATH)}`,
