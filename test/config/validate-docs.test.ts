@@ -38,6 +38,7 @@ export const EXAMPLES: readonly Example[] = [
   { file: 'types.ts', rule: 'Map value type', shown: '[runners.docker] tmpfs = { "/tmp" = 5 }', parts: { docker: 'tmpfs = { "/tmp" = 5 }' } },
   { file: 'types.ts', rule: 'Array of tables given one table (F08)', shown: '[runners.machine] autoscaling = { Periods = [...] }', parts: { machine: 'autoscaling = { Periods = ["* * 8-18 * * mon-fri *"] }' } },
   { file: 'types.ts', rule: 'Single table given an array', shown: '[[runners.cache]] Type = "s3"', parts: { after: '[[runners.cache]]\nType = "s3"' } },
+  { file: 'types.ts', rule: 'Integer a float key cannot hold exactly', shown: '[runners.machine] IdleScaleFactor = 9007199254740993', parts: { machine: 'IdleCount = 1\nIdleScaleFactor = 9007199254740993' } },
   // enums.ts
   { file: 'enums.ts', rule: 'Enumerated values (executor, log_level, log_format, shell, pull_policy, cache Type, AuthenticationType, helper_image_flavor, protocol, ...)', shown: '[[runners]] executor = "Docker+Machine"', parts: { executor: '"Docker+Machine"' } },
   { file: 'enums.ts', rule: 'Enumerated list elements', shown: '[runners.docker] pull_policy = ["always", "if_not_present"]', parts: { docker: 'pull_policy = ["always", "if_not_present"]' } },
@@ -81,6 +82,7 @@ export const EXAMPLES: readonly Example[] = [
   { file: 'machine.ts', rule: 'Machine name length', shown: '[runners.machine] MachineName = "gitlab-docker-machine-autoscale-%s"', parts: { machine: null, after: '[runners.machine]\nMachineDriver = "google"\nMachineName = "gitlab-docker-machine-autoscale-%s"' } },
   { file: 'machine.ts', rule: 'MachineName characters', shown: '[runners.machine] MachineName = "ci_runner %s"', parts: { machine: null, after: '[runners.machine]\nMachineDriver = "amazonec2"\nMachineName = "ci_runner %s"' } },
   { file: 'machine.ts', rule: 'MachineOptions entry shape', shown: '[runners.machine] MachineOptions = ["--amazonec2-region=eu-central-1"]', parts: { machine: 'MachineOptions = ["--amazonec2-region=eu-central-1"]' } },
+  { file: 'machine.ts', rule: 'MachineOptions entry with a line break', shown: '[runners.machine] MachineOptions = ["amazonec2-zone=a\\namazonec2-region=eu-central-1"]', parts: { machine: 'MachineOptions = ["amazonec2-zone=a\\namazonec2-region=eu-central-1"]' } },
   { file: 'machine.ts', rule: 'MachineOptionsWithName entries contain %s', shown: '[runners.machine] MachineOptionsWithName = ["amazonec2-tags=name"]', parts: { machine: 'MachineOptionsWithName = ["amazonec2-tags=name"]' } },
   { file: 'machine.ts', rule: 'MachineDriver shape', shown: '[runners.machine] MachineDriver = "amazonec2 "', parts: { machine: null, after: '[runners.machine]\nMachineDriver = "amazonec2 "\nMachineName = "auto-%s"' } },
   { file: 'machine.ts', rule: 'MaxBuilds meaningless with IdleCount = 0 and IdleTime = 0 (F07)', shown: '[runners.machine] IdleCount = 0; IdleTime = 0; MaxBuilds = 10', parts: { machine: 'IdleCount = 0\nIdleTime = 0\nMaxBuilds = 10' } },
@@ -108,6 +110,7 @@ export const EXAMPLES: readonly Example[] = [
   { file: 'timezone.ts', rule: 'Local time zone', shown: 'Timezone = "Local"', parts: { after: '[[runners.machine.autoscaling]]\nPeriods = ["* * 8-18 * * mon-fri *"]\nTimezone = "Local"' } },
   { file: 'timezone.ts', rule: 'Empty time zone', shown: 'Timezone = ""', parts: { after: '[[runners.machine.autoscaling]]\nPeriods = ["* * 8-18 * * mon-fri *"]\nTimezone = ""' } },
   // cache.ts
+  { file: 'cache.ts', rule: 'S3 ServerAddress without a host', shown: '[runners.cache.s3] ServerAddress = ":9000"', parts: s3('ServerAddress = ":9000"') },
   { file: 'cache.ts', rule: 'Cache Type needs its section', shown: '[runners.cache] Type = "s3" (no [runners.cache.s3])', parts: { after: '[runners.cache]\nType = "s3"' } },
   { file: 'cache.ts', rule: 'Backend section needs its keys', shown: '[runners.cache.s3] without BucketName', parts: { after: '[runners.cache]\nType = "s3"\n[runners.cache.s3]\nServerAddress = "s3.amazonaws.com"' } },
   { file: 'cache.ts', rule: 'Backend section without Type', shown: '[runners.cache.s3] without Type', parts: { after: '[runners.cache]\nShared = true\n[runners.cache.s3]\nBucketName = "b"' } },
