@@ -3,7 +3,7 @@
  * numbers (F07, F09), tokens.
  */
 import { parse } from 'smol-toml';
-import { TerraformStack, TerraformVariable, Testing, Token, Tokenization } from 'cdktf';
+import { TerraformOutput, TerraformStack, TerraformVariable, Testing, Token, Tokenization } from 'cdktf';
 import { File as LocalFile } from '@cdktf/provider-local/lib/file';
 import { RunnerConfig } from '../../lib/config/runner-config';
 import type { RunnerConfigProps } from '../../lib/config/props.generated';
@@ -18,6 +18,16 @@ function minimalRunner(extra: Record<string, unknown> = {}): Record<string, unkn
 }
 
 /** Renders one data tree with the emitter only (no validation): for value-level tests. */
+/** The Terraform expression a deploy-time value `ref` (e.g. `var.x`) is written as inside a TOML string. */
+const tomlEscaped = (ref: string) => `\${replace(replace(trimsuffix(trimprefix(jsonencode(${ref}), "\\""), "\\""), "@", "\\\\u0040"), "\\u007f", "\\\\u007F")}`;
+
+/** `text` as Terraform receives it: the rendered config in an output of a stack, synthesized. */
+function synthesized(render: (stack: TerraformStack) => string): string {
+  const stack = new TerraformStack(Testing.app(), 'stack');
+  new TerraformOutput(stack, 'config', { value: render(stack) });
+  return JSON.parse(Testing.synth(stack)).output.config.value;
+}
+
 function emitRunner(runner: Record<string, unknown>): string {
   return emitToml({ runners: [runner] } as TomlTable);
 }
@@ -327,17 +337,20 @@ describe('order', () => {
 });
 
 describe('unresolved tokens', () => {
-  test('GIVEN a string token WHEN rendered THEN it is written once, quoted, untouched', () => {
-    const token = Token.asString({ resolve: () => 'x' });
-    const out = new RunnerConfig({ runners: [{ ...minimalRunner(), token } as never] }).render();
-    expect(out).toContain(`  token = "${token}"\n`);
-    expect(token).toMatch(/^\$\{TfToken\[TOKEN\.\d+\]\}$/);
+  test('GIVEN a string variable WHEN rendered and synthesized THEN it is written once, quoted, as Terraform\'s TOML escaping of its value', () => {
+    const out = synthesized((stack) => new RunnerConfig({ runners: [{ ...minimalRunner(), token: new TerraformVariable(stack, 't', { type: 'string' }).stringValue } as never] }).render());
+    expect(out).toContain(`  token = "${tomlEscaped('var.t')}"\n`);
+    expect(out.split('var.t').length).toBe(2);
   });
 
-  test('GIVEN a token inside a larger string WHEN rendered THEN the literal parts are escaped and the token kept', () => {
+  test('GIVEN a variable inside a larger string WHEN rendered and synthesized THEN the literal parts are escaped by the library and the value by Terraform', () => {
+    const out = synthesized((stack) => emitRunner({ machine: { MachineOptions: [`amazonec2-region=${new TerraformVariable(stack, 'region', { type: 'string' }).stringValue}`, 'a"b'] } }));
+    expect(out).toContain(`    MachineOptions = ["amazonec2-region=${tomlEscaped('var.region')}", "a\\"b"]\n`);
+  });
+
+  test('GIVEN the same reference WHEN rendered twice THEN the text is the same (F12)', () => {
     const region = Token.asString({ resolve: () => 'eu-central-1' });
-    const out = emitRunner({ machine: { MachineOptions: [`amazonec2-region=${region}`, 'a"b'] } });
-    expect(out).toContain(`    MachineOptions = ["amazonec2-region=${region}", "a\\"b"]\n`);
+    expect(emitRunner({ environment: [`R=${region}`] })).toBe(emitRunner({ environment: [`R=${region}`] }));
   });
 
   test('GIVEN a number token WHEN rendered THEN its token text is written unquoted', () => {
@@ -365,7 +378,7 @@ describe('unresolved tokens', () => {
     for (let i = 0; i < 20000; i++) Token.asString({ resolve: () => i }); // unrelated tokens: the counter gains digits
     const late = Token.asString({ resolve: () => 'b' });
     expect(late.length).toBeGreaterThan(early.length);
-    const layout = (ref: string, pad: number) => emitRunner({ environment: [`A=${ref}`, `B=${'x'.repeat(pad)}${ref}`] }).split(ref).join('REF');
+    const layout = (ref: string, pad: number) => emitRunner({ environment: [`A=${ref}`, `B=${'x'.repeat(pad)}${ref}`] }).replace(/\$\{TfToken\[[^\]]+\]\}/g, 'REF');
     for (let pad = 0; pad < 100; pad++) expect([pad, layout(late, pad)]).toEqual([pad, layout(early, pad)]);
   });
 
@@ -391,12 +404,12 @@ describe('unresolved tokens', () => {
     new LocalFile(stack, 'config', { filename: 'config.toml', content: out });
     const content: string = JSON.parse(Testing.synth(stack)).resource.local_file.config.content;
     expect(content).toContain('  limit = ${var.limit}\n');
-    expect(content).toContain('  token = "${var.runner_token}"\n');
+    expect(content).toContain(`  token = "${tomlEscaped('var.runner_token')}"\n`);
   });
 
-  test('GIVEN a token for a datetime key WHEN rendered THEN it is quoted (the runner accepts both forms)', () => {
-    const at = Token.asString({ resolve: () => '2026-01-01T00:00:00Z' });
-    expect(emitRunner({ token_obtained_at: at })).toContain(`  token_obtained_at = "${at}"\n`);
+  test('GIVEN a variable for a datetime key WHEN rendered THEN it is quoted (the runner accepts both forms)', () => {
+    const out = synthesized((stack) => emitRunner({ token_obtained_at: new TerraformVariable(stack, 'at', { type: 'string' }).stringValue }));
+    expect(out).toContain(`  token_obtained_at = "${tomlEscaped('var.at')}"\n`);
   });
 });
 

@@ -100,10 +100,11 @@ describe('render({ secret })', () => {
     expect(out).toContain('      SecretKey = "@@runners[0].cache.s3.SecretKey\\"@@"\n');
   });
 
-  test('GIVEN no hook WHEN rendered THEN secrets are written as given (the caller decides)', () => {
+  test('GIVEN no hook WHEN rendered THEN secrets are written as given (the caller decides), a reference escaped for TOML by Terraform', () => {
     const ref = Token.asString({ resolve: () => 'x' });
     const out = new RunnerConfig({ runners: [runner({ token: ref })] }).render();
-    expect(out).toContain(`  token = "${ref}"\n`);
+    expect(out).toMatch(/\n {2}token = "\$\{TfToken\[TOKEN\.\d+\]\}"\n/);
+    expect(new RunnerConfig({ runners: [runner({ token: 'glrt-PLACEHOLDERPLACEHOLDER' })] }).render()).toContain('  token = "glrt-PLACEHOLDERPLACEHOLDER"\n');
   });
 });
 

@@ -322,10 +322,11 @@ describe('deploy-time references (F11/F12)', () => {
     });
     const config = stepResources(json).get('config')!.body;
     expect(triggersOf(config).config).toContain('environment = ["AWS_SECRET_ACCESS_KEY=[deploy-time value]", "AWS_REGION=[deploy-time value]"]');
-    expect(triggersOf(config).config_references).toBe('${sha256("${var.cache_secret_key} ${var.aws_region}")}');
-    // the upload carries the real references; the preview never does
+    // Terraform hashes the values (as written into config.toml): a changed value re-runs the step
+    expect(triggersOf(config).config_references).toMatch(/^\$\{sha256\(".*jsonencode\(var\.cache_secret_key\).*jsonencode\(var\.aws_region\).*"\)\}$/);
+    // the upload carries the real references, escaped for TOML by Terraform; the preview never does
     const upload = config.provisioner.find((p: any) => p.file).file.content;
-    expect(upload).toContain('"AWS_SECRET_ACCESS_KEY=${var.cache_secret_key}", "AWS_REGION=${var.aws_region}"');
+    expect(upload).toMatch(/"AWS_SECRET_ACCESS_KEY=\$\{replace\(replace\(trimsuffix\(trimprefix\(jsonencode\(var\.cache_secret_key\)[^}]*\}", "AWS_REGION=\$\{replace\(.*jsonencode\(var\.aws_region\)/);
     // the redacted copy: a credential entry's value is redacted whatever it is, another reference is a placeholder
     expect(manager.redactedConfig).toContain('environment = ["AWS_SECRET_ACCESS_KEY=[REDACTED]", "AWS_REGION=[deploy-time value]"]');
     expect(JSON.stringify(json.resource.local_file)).not.toContain('var.cache_secret_key');

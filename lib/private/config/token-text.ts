@@ -32,3 +32,28 @@ export function listTokenText(list: readonly unknown[]): string {
   }
   return text;
 }
+
+const TOML_TEXT = new Map<string, string>();
+const STRING_TOKEN = /\$\{TfToken\[[^\]]+\]\}/g;
+
+/**
+ * `text` (a string value about to be written between TOML quotes) with each deploy-time
+ * reference in it replaced by a reference to its value escaped for a TOML basic string, so a
+ * value holding `"`, `\`, a newline or a tab gives valid TOML with exactly that value. The
+ * escaping is Terraform's `jsonencode` (its escapes are TOML's too) without the quotes, with `@`
+ * written `\u0040`, so no deploy-time value can form a `@@GLR_SECRET:...@@` marker that the host
+ * would replace with a secret, and DEL (JSON keeps it, TOML refuses it) written `\u007F`.
+ * Cached per reference: every render gives the same text.
+ */
+export function tomlEscapedReferences(text: string): string {
+  return text.replace(STRING_TOKEN, (tokenText) => {
+    let out = TOML_TEXT.get(tokenText);
+    if (out === undefined) {
+      const json = Fn.trimsuffix(Fn.trimprefix(Fn.jsonencode(tokenText), '\\"'), '\\"'); // cdktf wants the quote escaped
+      // cdktf writes these arguments into HCL strings as they are: HCL must see `\\u0040` (text) and `\u007f` (DEL)
+      out = Token.asString(Fn.replace(Fn.replace(json, '@', '\\\\u0040'), '\\u007f', '\\\\u007F'));
+      TOML_TEXT.set(tokenText, out);
+    }
+    return out;
+  });
+}

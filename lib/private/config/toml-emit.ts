@@ -25,7 +25,7 @@ import { isDate, isMarkedFloat, isPlainObject } from './float-marks';
 import { isBareKey, joinPath, sectionIndex, type SectionIndex } from './schema-index';
 import { credentialEntryName, isEntryPath, isSecretKey, redactText, showAt } from './secrets';
 import type { KeySpec, TomlTable } from './schema-types';
-import { listTokenText, numberTokenText } from './token-text';
+import { listTokenText, numberTokenText, tomlEscapedReferences } from './token-text';
 
 /** A secret value found in the config, with where it is. */
 export interface SecretRef {
@@ -132,7 +132,7 @@ class Writer {
       }
       const spec = kind.section?.byKey.get(key);
       const prefix = linePrefix(depth, key); // `    key = `
-      if (typeof v === 'string' && !SLOW_PATH.test(v) && (spec ? spec.secret !== true && spec.type !== 'datetime' : !isSecretKey(undefined, key, kind.raw)) && (this.options.redactMark === undefined || !v.includes('@'))) {
+      if (typeof v === 'string' && !SLOW_PATH.test(v) && (spec ? spec.secret !== true && spec.type !== 'datetime' : !isSecretKey(undefined, key, kind.raw)) && (this.options.redactMark === undefined || !v.includes('@')) && !v.includes('${TfToken[')) {
         parts.push(prefix, '"', v, '"\n'); // the common case, without building "v"
         continue;
       }
@@ -212,7 +212,8 @@ class Writer {
         const redacted = redactText(v, isEntryPath(pathFor(parent, key)), mark);
         if (redacted !== v) return quote(redacted, parent, key);
       }
-      return quote(v, parent, key);
+      // deploy-time references: their values are escaped for TOML by Terraform (token-text.ts)
+      return quote(v.includes('${TfToken[') ? tomlEscapedReferences(v) : v, parent, key);
     }
     if (typeof v === 'number') {
       // cdktf number tokens are doubles of magnitude ~1e298: only those need the token check.
