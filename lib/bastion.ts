@@ -103,8 +103,11 @@ export function validateBastionProps(props: BastionProps, path: string): void {
   if (literal(props.connectTimeout) && !TIMEOUT.test(String(props.connectTimeout))) {
     throw GitlabRunnerError.at(`${path}.connectTimeout`, `got ${JSON.stringify(props.connectTimeout)}, expected a duration such as "30s" or "5m". Fix: connectTimeout: "5m".`);
   }
-  if (props.jumpHost) {
+  if (props.jumpHost !== undefined) {
     const j = props.jumpHost;
+    if (!j || typeof j !== 'object' || j.host === undefined) {
+      throw GitlabRunnerError.at(`${path}.jumpHost`, `got ${JSON.stringify(j)}, expected { host, port?, user?, privateKey?, hostKey? }. Fix: jumpHost: { host: "198.51.100.7" }.`);
+    }
     if (literal(j.host) && (typeof j.host !== 'string' || !/^[A-Za-z0-9.:\-\[\]]+$/.test(j.host))) {
       throw GitlabRunnerError.at(`${path}.jumpHost.host`, `got ${JSON.stringify(j.host)}, expected an IP address or DNS name. Fix: jumpHost: { host: "198.51.100.7" }.`);
     }

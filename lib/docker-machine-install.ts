@@ -69,8 +69,14 @@ export function resolveDockerMachine(props: DockerMachineProps, path: string): R
     checkSha256(props.sha256, `${path}.sha256`);
   }
   const names = new Set<string>();
+  if (props.drivers !== undefined && !Array.isArray(props.drivers)) {
+    throw GitlabRunnerError.at(`${path}.drivers`, `got ${JSON.stringify(props.drivers)}, expected an array of { name, url, sha256 }. Fix: drivers: [{ name: "hetzner", url: "https://...", sha256: "..." }].`);
+  }
   (props.drivers ?? []).forEach((d, i) => {
     const p = `${path}.drivers[${i}]`;
+    if (!d || typeof d !== 'object') {
+      throw GitlabRunnerError.at(p, `got ${JSON.stringify(d)}, expected { name, url, sha256 }. Fix: remove it, or give the driver's name, url and sha256.`);
+    }
     if (typeof d.name !== 'string' || !DRIVER.test(d.name)) {
       throw GitlabRunnerError.at(`${p}.name`, `got ${JSON.stringify(d.name)}, expected a driver name of lowercase letters, digits and dashes (installed as docker-machine-driver-<name>). Fix: name: "hetzner".`);
     }

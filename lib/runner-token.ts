@@ -65,6 +65,9 @@ export class RunnerToken {
     if (!isUnresolved(value)) {
       throw GitlabRunnerError.at('token', 'got a literal registration token, expected a sensitive Terraform variable or reference: a literal would be written into cdktf.out and state. Fix: RunnerToken.registrationToken(new TerraformVariable(this, "registration_token", { type: "string", sensitive: true }).stringValue).');
     }
+    if (!options || typeof options !== 'object' || Array.isArray(options)) {
+      throw GitlabRunnerError.at('token.options', `got ${JSON.stringify(options)}, expected registration settings such as { tagList: ["docker"], runUntagged: false }, or nothing. Fix: leave the argument out, or pass an object.`);
+    }
     checkOptions(options);
     return new RunnerToken('registration', value, options);
   }

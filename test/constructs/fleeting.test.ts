@@ -26,6 +26,18 @@ describe('docker-autoscaler runners get their fleeting plugin', () => {
     expect(step.provisioner[0]['remote-exec'].inline[0]).toContain("GLR_FLEETING_PLUGINS='aws:1.2.0'");
   });
 
+  test('the restart hash follows only the autoscaler settings the runner cannot reload, by runner name (F13)', () => {
+    const restartHash = (build: (token: string) => any[]) => {
+      const { json } = synthManager((s) => ({ dockerMachine: undefined, runners: build(s.token) }));
+      return /GLR_RESTART_HASH='([0-9a-f]+)'/.exec(stepResources(json).get('config')!.body.provisioner[1]['remote-exec'].inline[0])![1];
+    };
+    const named = (token: string, name: string, over: object = {}) => { const r = autoscaler(token); return { ...r, config: { ...r.config, name, autoscaler: { ...r.config.autoscaler, ...over } } }; };
+    const base = restartHash((t) => [named(t, 'a'), named(t, 'b')]);
+    expect(restartHash((t) => [named(t, 'b'), named(t, 'a')])).toBe(base); // reordered
+    expect(restartHash((t) => [named(t, 'a'), named(t, 'b', { policy: [{ idleCount: 5 }] })])).toBe(base); // policy: reloaded
+    expect(restartHash((t) => [named(t, 'a'), named(t, 'b', { maxInstances: 20 })])).not.toBe(base); // not reloaded: restart
+  });
+
   test('a docker+machine stack has no fleeting step', () => {
     expect(synthManager().manager.steps.map((s) => s.id)).not.toContain('fleeting-plugins');
   });

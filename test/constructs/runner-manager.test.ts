@@ -310,6 +310,21 @@ describe('unknown props are never ignored', () => {
 });
 
 describe('deploy-time references (F11/F12)', () => {
+  test('registration settings that are not an object are a synth error', () => {
+    const s = newStack();
+    expect(() => RunnerToken.registrationToken(s.registration, null as never)).toThrow('token.options: got null, expected registration settings such as { tagList: ["docker"], runUntagged: false }, or nothing.');
+  });
+
+  test('a cycle in rawToml is a diagnostic, not a stack overflow', () => {
+    const raw: any = { kubernetes: {} };
+    raw.kubernetes.self = raw;
+    const s = newStack();
+    const r = managerProps(s.token).runners[0];
+    expect(() => new GitlabRunnerManager(s.stack, 'ci', managerProps(s.token, { runners: [{ ...r, config: { ...r.config, rawToml: raw } }] }))).toThrow(
+      'runners[0].rawToml.kubernetes.self: got an object that contains itself (a cycle), which TOML cannot represent.',
+    );
+  });
+
   test('a literal registration token is a synth error', () => {
     expect(() => RunnerToken.registrationToken('GR1348941PLACEHOLDER')).toThrow('token: got a literal registration token, expected a sensitive Terraform variable or reference');
   });
@@ -383,6 +398,11 @@ describe('more bad input, each with the property path', () => {
     ['names differing in case', (p: any) => ({ ...p, runners: [p.runners[0], { ...p.runners[0], config: { ...p.runners[0].config, name: 'Docker' } }] }), 'runners[1].config.name: got "Docker" twice'],
     ['unknown cache server prop', (p: any) => ({ ...p, cacheServer: { address: '10.0.0.5', bukcet: 'x' } }), 'cacheServer.bukcet: is not a property of cacheServer'],
     ['redacted file outside the stack dir', (p: any) => ({ ...p, redactedConfigFile: '/tmp/x.toml' }), 'redactedConfigFile: got "/tmp/x.toml", expected a relative file name'],
+    ['a runner config that is not an object', (p: any) => ({ ...p, runners: [{ ...p.runners[0], config: 'x' }] }), 'runners[0].config: got "x", expected the runner\'s config.toml settings'],
+    ['a jump host that is not an object', (p: any) => ({ ...p, bastion: { ...p.bastion, jumpHost: 'x' } }), 'bastion.jumpHost: got "x", expected { host, port?, user?, privateKey?, hostKey? }.'],
+    ['a jump host without host', (p: any) => ({ ...p, bastion: { ...p.bastion, jumpHost: {} } }), 'bastion.jumpHost: got {}, expected { host, port?, user?, privateKey?, hostKey? }.'],
+    ['drivers that are not an array', (p: any) => ({ ...p, dockerMachine: { ...p.dockerMachine, drivers: 'x' } }), 'dockerMachine.drivers: got "x", expected an array of { name, url, sha256 }.'],
+    ['a null driver', (p: any) => ({ ...p, dockerMachine: { ...p.dockerMachine, drivers: [null] } }), 'dockerMachine.drivers[0]: got null, expected { name, url, sha256 }.'],
     ['redacted file escaping the stack dir with ..', (p: any) => ({ ...p, redactedConfigFile: 'out/../../../etc/x.toml' }), 'redactedConfigFile: got "out/../../../etc/x.toml", expected a relative file name inside the stack\'s folder'],
     ['a port in bastion.host', (p: any) => ({ ...p, bastion: { ...p.bastion, host: '198.51.100.10:2222' } }), 'bastion.host: got "198.51.100.10:2222", expected an IP address or DNS name without a port. Fix: host: "198.51.100.10" and port: 2222.'],
     ['a service user that is no user name', (p: any) => ({ ...p, runnerSource: RunnerInstallSource.binary({ url: 'https://mirror.example.com/gitlab-runner-linux-amd64', sha256: SHA_B }), serviceUser: "x'; rm -rf /" }), 'serviceUser: got "x\'; rm -rf /", expected a Linux user name'],

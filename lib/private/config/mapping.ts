@@ -129,6 +129,9 @@ class PropsMapper {
    * Every value inside `parent.key` must be a TOML value: no null, functions, class instances...
    * Paths are built only for the error messages.
    */
+  /** The arrays and tables checkTree is inside (a value that is one of them is a cycle). */
+  private readonly ancestors = new Set<object>();
+
   checkTree(value: unknown, parent: string, key: string | number): boolean {
     switch (typeof value) {
       case 'string':
@@ -145,7 +148,12 @@ class PropsMapper {
           return false;
         }
         if (isDate(value)) return true;
+        if (this.ancestors.has(value)) {
+          this.error(at(parent, key), 'got an object that contains itself (a cycle), which TOML cannot represent. Fix: pass plain data without cycles.');
+          return false;
+        }
         if (Array.isArray(value)) {
+          this.ancestors.add(value);
           let ok = true;
           let path: string | undefined;
           for (let i = 0; i < value.length; i++) {
@@ -154,9 +162,11 @@ class PropsMapper {
             if (t === 'string' || t === 'number' || t === 'boolean' || t === 'bigint') continue;
             ok = this.checkTree(e, (path ??= at(parent, key)), i) && ok;
           }
+          this.ancestors.delete(value);
           return ok;
         }
         if (isPlainObject(value)) {
+          this.ancestors.add(value);
           let ok = true;
           let path: string | undefined;
           for (const k of Object.keys(value)) {
@@ -165,6 +175,7 @@ class PropsMapper {
             if (t === 'undefined' || t === 'string' || t === 'number' || t === 'boolean' || t === 'bigint') continue;
             ok = this.checkTree(e, (path ??= at(parent, key)), k) && ok;
           }
+          this.ancestors.delete(value);
           return ok;
         }
         this.error(at(parent, key), `got ${describe(value)}, which TOML cannot represent. Fix: pass plain data (string, number, boolean, array, plain object).`);

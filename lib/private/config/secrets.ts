@@ -374,9 +374,20 @@ function scrubbable(s: string): boolean {
 /** Every secret literal (strings, numbers as written) in a props or data tree. */
 export function secretLiterals(tree: unknown): string[] {
   const found = new Set<string>();
+  const inside = new Set<object>(); // props may hold a cycle (mapping reports it): never enter an ancestor
   const visit = (value: unknown, pos: Pos): void => {
+    if (typeof value === 'object' && value !== null) {
+      if (inside.has(value)) return;
+      inside.add(value);
+      visitInside(value, pos);
+      inside.delete(value);
+      return;
+    }
+    visitInside(value, pos);
+  };
+  const visitInside = (value: unknown, pos: Pos): void => {
     if (pos.secret) {
-      collect(value, found);
+      collect(value, found, new Set());
       return;
     }
     if (typeof value === 'string') {
@@ -396,16 +407,20 @@ export function secretLiterals(tree: unknown): string[] {
   return [...found].filter(scrubbable);
 }
 
-function collect(value: unknown, found: Set<string>): void {
+function collect(value: unknown, found: Set<string>, seen: Set<object>): void {
+  if (typeof value === 'object' && value !== null) {
+    if (seen.has(value)) return; // a cycle, or a part already collected
+    seen.add(value);
+  }
   if (typeof value === 'string') {
     found.add(value);
     found.add(value.trim());
   } else if (typeof value === 'bigint' || typeof value === 'number') {
     found.add(String(value));
   } else if (Array.isArray(value)) {
-    for (const e of value) collect(e, found);
+    for (const e of value) collect(e, found, seen);
   } else if (isPlainObject(value)) {
-    for (const key of Object.keys(value)) collect(value[key], found);
+    for (const key of Object.keys(value)) collect(value[key], found, seen);
   }
 }
 

@@ -81,6 +81,9 @@ export function planManager(input: ManagerPlanInput): ManagerPlan {
     if (!r || typeof r !== 'object' || !r.token || typeof r.token.kind !== 'string') {
       throw GitlabRunnerError.at(`${path}.token`, 'is required, expected RunnerToken.authenticationToken(ref) or RunnerToken.registrationToken(ref). Fix: token: RunnerToken.authenticationToken(tokenVar.stringValue).');
     }
+    if (r.config !== undefined && (r.config === null || typeof r.config !== 'object' || Array.isArray(r.config))) {
+      throw GitlabRunnerError.at(`${path}.config`, `got ${JSON.stringify(r.config)}, expected the runner's config.toml settings { name, url, executor, ... }. Fix: config: { name: "docker", url: "https://gitlab.com", executor: "docker+machine", ... }.`);
+    }
     const config = r.config ?? {};
     if ('token' in config && (config as { token?: unknown }).token !== undefined) {
       errors.push({ level: 'error', path: `${path}.config.token`, message: 'is set in config as well as in token; the token comes only from the runner\'s token prop. Fix: remove config.token.' });
@@ -299,11 +302,17 @@ function restartSensitive(config: RunnerConfig): unknown {
   return {
     listen_address: data.listen_address,
     session_server: data.session_server,
-    autoscalers: (data.runners ?? []).map((r: Record<string, any>) => {
-      if (!r.autoscaler) return null;
-      const { policy: _policy, ...rest } = r.autoscaler;
-      return rest;
-    }),
+    // by runner name, only runners with an autoscaler: adding, removing or reordering other
+    // runners restarts nothing
+    autoscalers: Object.fromEntries(
+      (data.runners ?? [])
+        .filter((r: Record<string, any>) => r.autoscaler)
+        .map((r: Record<string, any>) => {
+          const { policy: _policy, ...rest } = r.autoscaler;
+          return [String(r.name), rest];
+        })
+        .sort(([a]: [string], [b]: [string]) => (a < b ? -1 : a > b ? 1 : 0)),
+    ),
   };
 }
 
