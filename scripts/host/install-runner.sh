@@ -26,10 +26,29 @@ esac
 
 runner_bin=gitlab-runner
 [[ "$GLR_RUNNER_SOURCE" == binary ]] && runner_bin="$GLR_BIN_DIR/gitlab-runner"
+unit="$GLR_SYSTEMD_DIR/$svc.service"
+
+# binary source: the service user and the systemd unit (not started). Also run when the binary
+# is already at the version: a run killed after installing the binary left them missing.
+ensure_user_and_unit() {
+  if ! id -u "$GLR_SERVICE_USER" >/dev/null 2>&1; then
+    glr_log "creating user $GLR_SERVICE_USER (home $GLR_WORKING_DIR)"
+    useradd --comment 'GitLab Runner' --create-home --home-dir "$GLR_WORKING_DIR" --shell /bin/bash "$GLR_SERVICE_USER"
+  fi
+  if [[ ! -e "$unit" ]]; then
+    glr_log "installing the $svc systemd unit (not started)"
+    "$GLR_BIN_DIR/gitlab-runner" install --user "$GLR_SERVICE_USER" --working-directory "$GLR_WORKING_DIR" \
+      --config "$GLR_CONFIG_PATH" --service "$svc"
+    # `install` enables the unit: undone, so a reboot cannot start it before config.toml is final
+    systemctl disable "$svc.service" >/dev/null 2>&1 || true
+  fi
+}
+
 have="$(glr_runner_version "$runner_bin")"
 resume=0
 glr_interrupted_restart "$svc" && resume=1
 if [[ "$have" == "$want" ]]; then
+  [[ "$GLR_RUNNER_SOURCE" != binary ]] || ensure_user_and_unit
   if ((resume)); then
     glr_log "gitlab-runner $want already installed; starting $svc, which an interrupted upgrade left stopped"
     glr_start "$svc"
@@ -45,7 +64,6 @@ glr_log "gitlab-runner ${have:-not installed} -> $want (source: $GLR_RUNNER_SOUR
 
 # A unit that runs another binary (e.g. left by a package install) would keep running the old
 # version after this step: refuse before touching anything.
-unit="$GLR_SYSTEMD_DIR/$svc.service"
 if [[ "$GLR_RUNNER_SOURCE" == binary && -f "$unit" ]]; then
   exec_bin="$(sed -n 's/^ExecStart=[-@+!]*"\{0,1\}\([^" ]*\).*/\1/p' "$unit" | head -n1)"
   if [[ -n "$exec_bin" && "$(readlink -f "$exec_bin")" != "$(readlink -f "$GLR_BIN_DIR/gitlab-runner")" ]]; then
@@ -137,15 +155,7 @@ install_binary() {
   glr_install_file "$staged" "$GLR_BIN_DIR/gitlab-runner" 0755
   staged=""
   glr_log "installed $GLR_BIN_DIR/gitlab-runner"
-  if ! id -u "$GLR_SERVICE_USER" >/dev/null 2>&1; then
-    glr_log "creating user $GLR_SERVICE_USER (home $GLR_WORKING_DIR)"
-    useradd --comment 'GitLab Runner' --create-home --home-dir "$GLR_WORKING_DIR" --shell /bin/bash "$GLR_SERVICE_USER"
-  fi
-  if [[ ! -e "$unit" ]]; then
-    glr_log "installing the $svc systemd unit (not started)"
-    "$GLR_BIN_DIR/gitlab-runner" install --user "$GLR_SERVICE_USER" --working-directory "$GLR_WORKING_DIR" \
-      --config "$GLR_CONFIG_PATH" --service "$svc"
-  fi
+  ensure_user_and_unit
 }
 if [[ "$GLR_RUNNER_SOURCE" == binary ]]; then install_binary; else install_repository; fi
 

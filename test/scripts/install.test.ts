@@ -157,6 +157,22 @@ describe('install-runner (binary source)', () => {
     expect(root.systemctlCalls().length).toBe(calls);
   });
 
+  test('a fresh install killed after the binary was in place: the re-run creates the user and the unit, and still starts nothing', async () => {
+    expect((await runStep('install-runner', root.env, runnerEnv('19.2.0'))).code).toBe(0);
+    // what a kill right after the binary install leaves: the binary, no user, no unit
+    fs.rmSync(path.join(root.stub, 'users', 'gitlab-runner'));
+    fs.rmSync(path.join(root.env.GLR_SYSTEMD_DIR!, 'gitlab-runner.service'));
+    const r = await runStep('install-runner', root.env, runnerEnv('19.2.0'));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('creating user gitlab-runner');
+    expect(r.stdout).toContain('installing the gitlab-runner systemd unit (not started)');
+    expect(fs.existsSync(path.join(root.env.GLR_SYSTEMD_DIR!, 'gitlab-runner.service'))).toBe(true);
+    expect(fs.existsSync(path.join(root.stub, 'users', 'gitlab-runner'))).toBe(true);
+    expect(root.isActive('gitlab-runner')).toBe(false);
+    expect(root.isEnabled('gitlab-runner')).toBe(false); // enable-service enables it once config.toml is final
+  });
+
   test('upgrade of a running service: graceful stop (with progress) -> install -> start -> version check', async () => {
     expect((await runStep('install-runner', root.env, runnerEnv('19.2.0'))).code).toBe(0);
     root.setActive('gitlab-runner', true);
