@@ -93,7 +93,20 @@ fi
 glr_prune_containers "" || failed+=("containers listed in $GLR_STATE_DIR/containers")
 
 if ((${#failed[@]})); then
-  glr_die "teardown incomplete, state kept for a retry; could not remove: ${failed[*]}"
+  # Terraform goes on with the destroy (a host that is gone must not block it), so the retry is
+  # left on the host: the same inputs and scripts, runnable by hand once the cause is fixed.
+  retry="$GLR_STATE_DIR/teardown-retry.sh"
+  scripts_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+  [[ -f "$scripts_dir/lib.sh" ]] || scripts_dir="$GLR_STATE_DIR/scripts"
+  {
+    printf '#!/usr/bin/env bash\n# written by a teardown that could not finish; run it as root to finish it\nset -euo pipefail\n'
+    for v in GLR_SERVICE_NAME GLR_MACHINE_PREFIX GLR_MACHINE_STORAGE_PATH GLR_SERVICE_HOME GLR_TEARDOWN_CONCURRENCY GLR_CONFIG_PATH GLR_STATE_DIR; do
+      [[ -z "${!v+set}" ]] || printf 'export %s=%q\n' "$v" "${!v}"
+    done
+    printf '. %q\n. %q\n' "$scripts_dir/lib.sh" "$scripts_dir/teardown.sh"
+  } >"$retry"
+  chmod 0700 "$retry"
+  glr_die "teardown incomplete, state kept for a retry; could not remove: ${failed[*]}. Terraform still completes the destroy. Fix the cause, then finish on the host: sudo bash $retry"
 fi
 
 # 5. Files.
