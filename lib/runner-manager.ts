@@ -328,8 +328,10 @@ function checkUniqueOnStack(self: GitlabRunnerManager, id: string, props: Gitlab
   }
   for (const other of TerraformStack.of(self).node.findAll().filter(isManager)) {
     const [a, c] = [`${self.machineNamePrefix}-`, `${other.machineNamePrefix}-`];
-    if (a.startsWith(c) || c.startsWith(a)) {
-      throw GitlabRunnerError.at('machineNamePrefix', `got ${JSON.stringify(self.machineNamePrefix)}, which overlaps the prefix ${JSON.stringify(other.machineNamePrefix)} of manager ${JSON.stringify(other.node.path)}: teardown of one would remove the other's machines. Fix: machineNamePrefix: "glr-${id.toLowerCase()}-x" or another prefix that does not start the other.`);
+    // runner-<short token>-<prefix>-...: a prefix that ends another after a dash ("ci" in
+    // "prod-ci") could be read as token + prefix, so that overlaps too
+    if (a.startsWith(c) || c.startsWith(a) || a.includes(`-${c}`) || c.includes(`-${a}`)) {
+      throw GitlabRunnerError.at('machineNamePrefix', `got ${JSON.stringify(self.machineNamePrefix)}, which overlaps the prefix ${JSON.stringify(other.machineNamePrefix)} of manager ${JSON.stringify(other.node.path)}: teardown of one would remove the other's machines. Fix: machineNamePrefix: "glr-${id.toLowerCase()}-x" or another prefix that neither starts nor contains the other.`);
     }
     const file = (p: GitlabRunnerManagerProps, i: string) => (p.redactedConfigFile === false ? undefined : p.redactedConfigFile ?? `${i}.config.redacted.toml`);
     if (file(props, id) !== undefined && file(props, id) === other.redactedConfigFileName) {

@@ -35,8 +35,18 @@ fi
 
 # 2. Owned machines.
 # glr_owned NAME: true for this manager's machines (see the header).
+# The runner's short token is 8 characters, 9 for glrt-/glrtr- tokens, 17 for GR... ones, or a
+# shorter token whole (gitlab-runner helpers.ShortenToken). Only those lengths are tried: a wildcard
+# would take runner-abcd1234-prod-ci-1 for a machine of prefix ci-.
 glr_owned() {
-  [[ "$1" == "$GLR_MACHINE_PREFIX"* || "$1" == runner-?*-"$GLR_MACHINE_PREFIX"* ]]
+  local rest n
+  [[ "$1" == "$GLR_MACHINE_PREFIX"* ]] && return 0
+  [[ "$1" == runner-* ]] || return 1
+  rest="${1#runner-}"
+  for n in 1 2 3 4 5 6 7 8 9 17; do
+    [[ "${rest:n}" == "-$GLR_MACHINE_PREFIX"* ]] && return 0
+  done
+  return 1
 }
 export HOME="$GLR_SERVICE_HOME" MACHINE_STORAGE_PATH="$GLR_MACHINE_STORAGE_PATH"
 if command -v docker-machine >/dev/null 2>&1; then

@@ -466,6 +466,13 @@ describe('more bad input, each with the property path', () => {
     );
   });
 
+  test('a machine name prefix inside another after a dash is an error (runner-<token>-prod-ci-... could read as token + ci)', () => {
+    const s = newStack();
+    new GitlabRunnerManager(s.stack, 'ci', managerProps(s.token, { machineNamePrefix: 'ci' }));
+    const other = { ...managerProps(s.token), bastion: { host: '198.51.100.11', privateKey: SshKey.fromFile('~/.ssh/id_ed25519') }, machineNamePrefix: 'prod-ci' };
+    expect(() => new GitlabRunnerManager(s.stack, 'prod', other)).toThrow('machineNamePrefix: got "prod-ci", which overlaps the prefix "ci" of manager "test/ci"');
+  });
+
   test('overlapping machine name prefixes are an error (teardown of one would hit the other)', () => {
     const s = newStack();
     new GitlabRunnerManager(s.stack, 'ci', managerProps(s.token));

@@ -118,7 +118,7 @@ describe('teardown', () => {
     fs.mkdirSync(path.dirname(root.env.GLR_CONFIG_PATH!), { recursive: true });
     fs.writeFileSync(root.env.GLR_CONFIG_PATH!, `concurrent = 2\n\n[[runners]]\n  name = "auth"\n  url = "${api.url}"\n  token = "${AUTH_TOKEN}"\n  executor = "docker+machine"\n\n[[runners]]\n  name = "legacy"\n  url = "${api.url}"\n  token = "${legacyToken}"\n  executor = "docker+machine"\n`, { mode: 0o600 });
     // the runner names its machines runner-<short token>-<MachineName>
-    for (const n of ['mgr1-auto-1', 'mgr1-auto-2', 'runner-abcd1234-mgr1-auto-3', 'runner-t1x-y-mgr1-auto-4', 'mgr10-auto-1', 'runner-abcd1234-mgr10-auto-1', 'other-mgr-1']) expect((await dm('create', '--driver', 'none', '--url', 'tcp://127.0.0.1:2376', n)).code).toBe(0);
+    for (const n of ['mgr1-auto-1', 'mgr1-auto-2', 'runner-abcd1234-mgr1-auto-3', 'runner-t1x-y-mgr1-auto-4', 'runner-abcd12345-mgr1-auto-5', 'runner-gr1348941abcdefgh-mgr1-auto-6', 'mgr10-auto-1', 'runner-abcd1234-mgr10-auto-1', 'runner-abcd1234-prod-mgr1-auto-1', 'other-mgr-1']) expect((await dm('create', '--driver', 'none', '--url', 'tcp://127.0.0.1:2376', n)).code).toBe(0);
     root.setActive('gitlab-runner', true);
     fs.mkdirSync(path.join(root.stub, 'enabled'), { recursive: true });
     fs.writeFileSync(path.join(root.stub, 'enabled', 'gitlab-runner'), '');
@@ -134,7 +134,7 @@ describe('teardown', () => {
     expect(root.systemctlCalls()).toContain('stop gitlab-runner.service');
     expect(root.isActive('gitlab-runner')).toBe(false);
     expect(root.isEnabled('gitlab-runner')).toBe(false);
-    expect(await machines()).toEqual(['mgr10-auto-1', 'other-mgr-1', 'runner-abcd1234-mgr10-auto-1']); // "mgr1-" is a prefix of none
+    expect(await machines()).toEqual(['mgr10-auto-1', 'other-mgr-1', 'runner-abcd1234-mgr10-auto-1', 'runner-abcd1234-prod-mgr1-auto-1']); // "mgr1-" is a prefix of none; prod-mgr1 is another manager's
     const calls = api.calls().slice(before);
     expect(calls.map((c) => `${c.method} ${c.path} ${c.status} ${c.token}`)).toEqual([`DELETE /api/v4/runners 204 ${tokenId(legacyToken)}`]);
     expect(calls.some((c) => c.token === tokenId(AUTH_TOKEN))).toBe(false); // never revoke a token we did not create
@@ -153,7 +153,7 @@ describe('teardown', () => {
     expect(r.stderr).toContain('teardown: error: teardown incomplete, state kept for a retry; could not remove: runner legacy');
     expect(fs.existsSync(path.join(root.env.GLR_STATE_DIR!, 'registered', 'legacy'))).toBe(true);
     expect(fs.existsSync(root.env.GLR_CONFIG_PATH!)).toBe(true);
-    expect(await machines()).toEqual(['mgr10-auto-1', 'other-mgr-1', 'runner-abcd1234-mgr10-auto-1']);
+    expect(await machines()).toEqual(['mgr10-auto-1', 'other-mgr-1', 'runner-abcd1234-mgr10-auto-1', 'runner-abcd1234-prod-mgr1-auto-1']);
     // Terraform goes on with the destroy: the retry is left on the host, with the inputs in it
     const retryScript = path.join(root.env.GLR_STATE_DIR!, 'teardown-retry.sh');
     expect(r.stderr).toContain(`Fix the cause, then finish on the host: sudo bash ${retryScript}`);
