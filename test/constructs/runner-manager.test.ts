@@ -119,6 +119,32 @@ describe('teardown (F04/F14)', () => {
 });
 
 describe('secrets never appear in synthesized output (F11)', () => {
+  test.each([
+    ['DOCKER_AUTH_CONFIG={"auths":{"registry.example.com":{"auth":"PLACEHOLDERAUTH"}}}', 'DOCKER_AUTH_CONFIG=<redacted>'],
+    ['REGISTRY_PASS=PLACEHOLDERPASS', 'REGISTRY_PASS=<redacted>'],
+    ['MYSQL_PWD=PLACEHOLDERPWD', 'MYSQL_PWD=<redacted>'],
+    ['PROXY=proxy-user:PLACEHOLDERPW@proxy.example.com:3128', 'PROXY=<redacted>@proxy.example.com:3128'],
+  ])('a literal credential %s in environment is a synth error showing %s', (entry, shown) => {
+    const s = newStack();
+    const r = managerProps(s.token).runners[0];
+    let message = '';
+    try {
+      new GitlabRunnerManager(s.stack, 'ci', managerProps(s.token, { runners: [{ ...r, config: { ...r.config, environment: [entry] } }] }));
+    } catch (e) {
+      message = String(e);
+    }
+    expect(message).toContain(`runners[0].environment[0]: got ${JSON.stringify(shown)}, a literal credential`);
+    expect(message).not.toMatch(/PLACEHOLDER(AUTH|PASS|PWD|PW)/);
+  });
+
+  test('names that only look like credentials pass: an empty Docker auth config, BYPASS, an e-mail address', () => {
+    const { manager } = synthManager((s) => {
+      const r = managerProps(s.token).runners[0];
+      return { runners: [{ ...r, config: { ...r.config, environment: ['DOCKER_AUTH_CONFIG={"auths":{}}', 'BYPASS=1', 'GIT_AUTHOR_EMAIL=ci@example.com'] } }] };
+    });
+    expect(manager.redactedConfig).toContain('environment = ["DOCKER_AUTH_CONFIG={\\"auths\\":{}}", "BYPASS=1", "GIT_AUTHOR_EMAIL=ci@example.com"]');
+  });
+
   test('literal credentials in environment, docker services, MachineOptions and URLs are synth errors that never show the value; references pass', () => {
     const s = newStack();
     const r = managerProps(s.token).runners[0];

@@ -28,7 +28,7 @@ import { closest } from './validate/suggest';
  * `digitalocean-access-token`, `azure-client-secret`...) and environment variables
  * (`AWS_SECRET_ACCESS_KEY`, `GITLAB_TOKEN`...). One rule for keys and entries.
  */
-export const CREDENTIAL_NAME = /(token|password|passwd|secret)([-_]?key)?$|(access|api|private|account)[-_]?key$/i;
+export const CREDENTIAL_NAME = /(token|password|passwd|secret)([-_]?key)?$|(access|api|private|account)[-_]?key$|(^|[-_])(pass|pwd|auth|credentials?)$|auth[-_]?config$/i;
 
 /**
  * Raw (untyped) keys whose name says they hold a secret: treated as secrets for redaction,
@@ -241,7 +241,10 @@ const ENTRY_HEAD = /^\s*-*([^\s=:]+)(\s*[=:]|\s+)/;
 /** The name of a credential entry that has a value (`amazonec2-secret-key` of `--amazonec2-secret-key ...`), else undefined. */
 export function credentialEntryName(entry: string): string | undefined {
   const m = ENTRY_HEAD.exec(entry);
-  return m && CREDENTIAL_NAME.test(m[1]) ? m[1] : undefined;
+  if (!m || !CREDENTIAL_NAME.test(m[1])) return undefined;
+  // a Docker auth config without any credential in it (`{"auths":{}}`, as register writes it) is none
+  if (/auth[-_]?config$/i.test(m[1]) && !/"(auth|password|identitytoken|registrytoken)"\s*:/i.test(entry.slice(m[0].length))) return undefined;
+  return m[1];
 }
 
 /**
@@ -250,13 +253,28 @@ export function credentialEntryName(entry: string): string | undefined {
  */
 function credentialValueStart(entry: string): number {
   const m = ENTRY_HEAD.exec(entry);
-  return m && CREDENTIAL_NAME.test(m[1]) ? m[0].length : -1;
+  return m && credentialEntryName(entry) !== undefined ? m[0].length : -1;
 }
 
-/** `name=<redacted>` for a credential entry (`--amazonec2-secret-key=...`, `AWS_SECRET_ACCESS_KEY ...`), else the entry unchanged. */
+/**
+ * `user:password@` at the start of an entry's value: a proxy or URL written without a scheme
+ * (`PROXY=user:pw@proxy.example.com:3128`). A colon is required, so `MAIL=ci@example.com` is not one.
+ */
+const ENTRY_USERINFO = /^(\s*-*[^\s=:]+(?:\s*[=:]|\s+)\s*)([^\s/?#@:]+:[^\s/?#@]*)@/;
+
+/** True when an entry's value starts with `user:password@` (see ENTRY_USERINFO). */
+export function hasEntryUserinfo(entry: string): boolean {
+  return entry.includes('@') && ENTRY_USERINFO.test(entry);
+}
+
+/**
+ * `name=<redacted>` for a credential entry (`--amazonec2-secret-key=...`, `AWS_SECRET_ACCESS_KEY ...`),
+ * `NAME=<redacted>@host` for a value that starts with `user:password@`, else the entry unchanged.
+ */
 export function redactEntry(entry: string, mark: string = REDACTED_TEXT): string {
   const start = credentialValueStart(entry);
-  return start < 0 ? entry : `${entry.slice(0, start)}${mark}`;
+  if (start >= 0) return `${entry.slice(0, start)}${mark}`;
+  return hasEntryUserinfo(entry) ? entry.replace(ENTRY_USERINFO, (_all, head: string) => `${head}${mark}@`) : entry;
 }
 
 /**
@@ -396,6 +414,8 @@ export function secretLiterals(tree: unknown): string[] {
         found.add(value.slice(start));
         found.add(value.slice(start).trim());
       }
+      const userinfo = pos.entries ? ENTRY_USERINFO.exec(value) : null;
+      if (userinfo) found.add(userinfo[2]);
       for (const c of urlCredentials(value)) found.add(c);
     } else if (Array.isArray(value)) {
       for (const e of value) visit(e, pos);

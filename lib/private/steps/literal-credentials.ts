@@ -8,7 +8,7 @@
  */
 import type { Diagnostic } from '../../errors';
 import { referencesIn } from '../framework';
-import { credentialEntryName, isEntryList, redactText, redactUrlCredentials } from '../config/secrets';
+import { credentialEntryName, hasEntryUserinfo, isEntryList, redactText, redactUrlCredentials } from '../config/secrets';
 import type { TomlTable } from '../config/schema-types';
 import { variableId } from '../config/validate/credential-entries';
 
@@ -37,7 +37,7 @@ function walk(table: TomlTable, path: string, section: string, found: Diagnostic
 function check(value: string, at: string, entries: boolean, found: Diagnostic[]): void {
   if (referencesIn(value).length > 0) return; // built from a deploy-time value
   const name = entries ? credentialEntryName(value) : undefined;
-  const inUrl = redactUrlCredentials(value) !== value;
+  const inUrl = redactUrlCredentials(value) !== value || (entries && hasEntryUserinfo(value));
   if (name === undefined && !inUrl) return;
   const shown = JSON.stringify(redactText(value, entries));
   const fix = name !== undefined
