@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Step register (legacy registration-token flow; F02/F03): register a runner ONCE, keep only
-# the runner token it obtains. config.toml is never touched: `gitlab-runner register` writes to
+# the runner token it obtains. A changed URL or changed registration settings register it again
+# (the old runner unregistered first): GitLab applies them only at registration. config.toml is never touched: `gitlab-runner register` writes to
 # a scratch file in a 0700 temp dir; the token goes to a 0600 secret that apply-config merges
 # into the fully rendered config.toml.
 # Inputs: GLR_URL, GLR_RUNNER_NAME, GLR_REGISTRATION_TOKEN_SECRET (secret file name holding the
@@ -18,9 +19,35 @@ token_file="$(glr_secret_path "$GLR_RUNNER_TOKEN_SECRET")"
 record_name="$(printf '%s' "$GLR_RUNNER_NAME" | tr -c 'A-Za-z0-9_.-' '_')"
 record="$GLR_STATE_DIR/registered/$record_name"
 
+args_sha256="$(printf '%s' "$GLR_REGISTER_ARGS" | sha256sum | cut -d' ' -f1)"
 if [[ -s "$token_file" ]]; then
-  glr_log "runner $GLR_RUNNER_NAME already registered (token in secret $GLR_RUNNER_TOKEN_SECRET), nothing to do"
-  exit 0
+  rec_url="" rec_args=""
+  if [[ -f "$record" ]]; then
+    rec_url="$(sed -n 's/^url=//p' "$record")"
+    rec_args="$(sed -n 's/^args_sha256=//p' "$record")"
+  fi
+  # (a record written before args_sha256 was recorded counts as the same settings)
+  if [[ ! -f "$record" || ("$rec_url" == "$GLR_URL" && (-z "$rec_args" || "$rec_args" == "$args_sha256")) ]]; then
+    glr_log "runner $GLR_RUNNER_NAME already registered (token in secret $GLR_RUNNER_TOKEN_SECRET), nothing to do"
+    exit 0
+  fi
+  # Registration settings apply only at registration: the runner is registered again, and the
+  # old one unregistered first so GitLab does not keep two.
+  changed="registration settings"
+  [[ "$rec_url" == "$GLR_URL" ]] || changed="URL ($rec_url -> $GLR_URL)"
+  glr_log "runner $GLR_RUNNER_NAME was registered with other $changed: unregistering it, then registering again"
+  command -v gitlab-runner >/dev/null 2>&1 || glr_die "gitlab-runner is not installed (the install-runner step must run first)."
+  old_token=""
+  glr_read_secret "$GLR_RUNNER_TOKEN_SECRET" old_token
+  unregister_dir="$(mktemp -d)"
+  if CI_SERVER_URL="$rec_url" CI_SERVER_TOKEN="$old_token" gitlab-runner unregister --config "$unregister_dir/config.toml" </dev/null; then
+    glr_log "unregistered the old runner $GLR_RUNNER_NAME from $rec_url"
+  else
+    glr_warn "could not unregister the old runner $GLR_RUNNER_NAME (id $(sed -n 's/^id=//p' "$record")) from $rec_url (output above); remove it in GitLab by hand."
+  fi
+  rm -rf "$unregister_dir"
+  unset old_token
+  rm -f "$token_file" "$record"
 fi
 
 args=()
@@ -74,7 +101,7 @@ runner_id="$(awk -F'= *' '/^[[:space:]]*id[[:space:]]*=/ { print $2; exit }' "$s
 
 # The record first: once the token exists this step is a no-op, and teardown needs the record.
 mkdir -p "$(dirname "$record")"
-printf 'name=%s\nurl=%s\nid=%s\ntoken_secret=%s\n' "$GLR_RUNNER_NAME" "$GLR_URL" "${runner_id:-}" "$GLR_RUNNER_TOKEN_SECRET" |
+printf 'name=%s\nurl=%s\nid=%s\ntoken_secret=%s\nargs_sha256=%s\n' "$GLR_RUNNER_NAME" "$GLR_URL" "${runner_id:-}" "$GLR_RUNNER_TOKEN_SECRET" "$args_sha256" |
   glr_write_if_changed "$record" 0600 || true
 glr_mkdir_private "$GLR_SECRETS_DIR"
 (umask 077 && printf '%s' "$runner_token" | glr_write_if_changed "$token_file" 0600) || true

@@ -2,6 +2,7 @@
  * register (legacy registration-token flow) and teardown, against the stand-in gitlab-runner
  * and docker-machine and the stand-in GitLab API, in a temporary root.
  */
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { GitlabApi, startGitlabApi, tokenId } from '../standins/gitlab-api';
@@ -57,13 +58,49 @@ describe('register', () => {
     // config.toml is never written by register; the scratch dir is gone
     expect(fs.existsSync(root.env.GLR_CONFIG_PATH!)).toBe(false);
     expect(fs.readdirSync(path.join(root.env.GLR_STATE_DIR!, 'register'))).toEqual([]);
-    expect(fs.readFileSync(path.join(root.env.GLR_STATE_DIR!, 'registered', 'legacy'), 'utf8')).toBe(`name=legacy\nurl=${api.url}\nid=${issued.id}\ntoken_secret=runner-legacy-token\n`);
+    const argsSha = crypto.createHash('sha256').update(regEnv().GLR_REGISTER_ARGS).digest('hex');
+    expect(fs.readFileSync(path.join(root.env.GLR_STATE_DIR!, 'registered', 'legacy'), 'utf8')).toBe(`name=legacy\nurl=${api.url}\nid=${issued.id}\ntoken_secret=runner-legacy-token\nargs_sha256=${argsSha}\n`);
     expect(api.calls().map((c) => `${c.method} ${c.path} ${c.status} ${c.token}`)).toEqual([`POST /api/v4/runners 201 ${tokenId(REG_TOKEN)}`]);
 
     const again = await runStep('register', root.env, regEnv());
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('runner legacy already registered');
     expect(api.calls().length).toBe(1);
+  });
+
+  test('changed registration settings: the old runner is unregistered and the runner registered again with them', async () => {
+    expect((await runStep('register', root.env, regEnv())).code).toBe(0);
+    const old = api.runners().find((x) => x.kind === 'legacy')!;
+    const r = await runStep('register', root.env, { ...regEnv(), GLR_REGISTER_ARGS: '--tag-list=gpu\n' });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('runner legacy was registered with other registration settings: unregistering it, then registering again');
+    const legacy = api.runners().filter((x) => x.kind === 'legacy');
+    expect(legacy.find((x) => x.id === old.id)!.deleted).toBe(true);
+    const now = legacy.find((x) => !x.deleted)!;
+    expect(now.tagList).toBe('gpu');
+    expect(tokenId(fs.readFileSync(secret('runner-legacy-token'), 'utf8'))).toBe(now.tokenId);
+    // the same settings again: nothing to do
+    const calls = api.calls().length;
+    expect((await runStep('register', root.env, { ...regEnv(), GLR_REGISTER_ARGS: '--tag-list=gpu\n' })).stdout).toContain('already registered');
+    expect(api.calls().length).toBe(calls);
+  });
+
+  test('a changed URL: registered again with the new GitLab; an old GitLab that is unreachable gives a warning, not a failure', async () => {
+    expect((await runStep('register', root.env, regEnv())).code).toBe(0);
+    const other = await startGitlabApi({ registrationTokens: [REG_TOKEN] });
+    try {
+      api.setUnavailable(true); // the old GitLab is gone
+      const r = await runStep('register', root.env, { ...regEnv(), GLR_URL: other.url });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(`was registered with other URL (${api.url} -> ${other.url})`);
+      expect(r.stderr).toContain(`could not unregister the old runner legacy`);
+      const now = other.runners().find((x) => x.kind === 'legacy')!;
+      expect(tokenId(fs.readFileSync(secret('runner-legacy-token'), 'utf8'))).toBe(now.tokenId);
+      expect(fs.readFileSync(path.join(root.env.GLR_STATE_DIR!, 'registered', 'legacy'), 'utf8')).toContain(`url=${other.url}\n`);
+    } finally {
+      api.setUnavailable(false);
+      await other.close();
+    }
   });
 
   test('a run interrupted after GitLab created the runner: the next run keeps that runner instead of registering a second one', async () => {
