@@ -119,7 +119,8 @@ if ((${#failed[@]})); then
   glr_die "teardown incomplete, state kept for a retry; could not remove: ${failed[*]}. Terraform still completes the destroy. Fix the cause, then finish on the host: sudo bash $retry"
 fi
 
-# 5. Files.
+# 5. Files (with the temp copies an interrupted apply-config may have left: they hold tokens).
 rm -f "$GLR_CONFIG_PATH"
+find "$(dirname "$GLR_CONFIG_PATH")" -maxdepth 1 -name '.config.toml.*' -type f -delete 2>/dev/null || true
 rm -rf "$GLR_STATE_DIR"
 glr_log "teardown done: $svc stopped and disabled, config.toml and $GLR_STATE_DIR removed"

@@ -164,6 +164,9 @@ describe('teardown', () => {
 
   test('stops + disables the service, removes only prefixed machines, unregisters only recorded runners, removes config and state', async () => {
     const legacyToken = await deployed();
+    // what an apply-config killed mid-write leaves next to config.toml (it holds the tokens)
+    const leftover = path.join(path.dirname(root.env.GLR_CONFIG_PATH!), '.config.toml.AbC123');
+    fs.writeFileSync(leftover, 'token = "left over"\n', { mode: 0o600 });
     const before = api.calls().length;
     const r = await runStep('teardown', root.env, tdEnv);
     expect(r.stderr).toBe('');
@@ -179,6 +182,7 @@ describe('teardown', () => {
     expect(argv()).not.toContain(legacyToken);
     expect(r.stdout + r.stderr).not.toContain(legacyToken);
     expect(fs.existsSync(root.env.GLR_CONFIG_PATH!)).toBe(false);
+    expect(fs.existsSync(leftover)).toBe(false);
     expect(fs.existsSync(root.env.GLR_STATE_DIR!)).toBe(false);
   });
 
