@@ -2,7 +2,7 @@
  * The only place the pure modules touch the framework: deciding whether a value is a
  * deploy-time reference (a cdktf token). Swapping cdktf for cdktn changes this import only.
  */
-import { Fn, Lazy, Token, Tokenization } from 'cdktf';
+import { Fn, Lazy, TerraformResource, Token, Tokenization } from 'cdktf';
 
 /** True for Terraform references and other values known only at deploy time. */
 export function isUnresolved(value: unknown): boolean {
@@ -117,4 +117,12 @@ export function withoutReferences(text: string, placeholder: string): string {
 export function referencesFingerprint(text: string): string | undefined {
   const refs = referencesIn(text);
   return refs.length === 0 ? undefined : Fn.sha256(refs.join(' '));
+}
+
+/**
+ * The Terraform addresses of `resources` (`terraform_data.ci_prepare_981815AB`) as one list
+ * resolved at synth (so a later overrideLogicalId still counts), for a depends_on override.
+ */
+export function dependencyAddresses(resources: readonly TerraformResource[]): string[] {
+  return Lazy.listValue({ produce: () => resources.map((r) => `${r.terraformResourceType}.${r.friendlyUniqueId}`) });
 }

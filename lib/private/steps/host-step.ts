@@ -4,10 +4,10 @@
  * knows the two resource types; everything else describes steps as data.
  */
 import { Resource as NullResource } from '@cdktf/provider-null/lib/resource';
-import { DataResource, ITerraformDependable, SSHProvisionerConnection, TerraformResource } from 'cdktf';
+import { DataResource, SSHProvisionerConnection, TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
 import { StepEngine } from '../../step-engine';
-import { escapeTerraformTemplate } from '../framework';
+import { dependencyAddresses, escapeTerraformTemplate } from '../framework';
 
 export interface HostStepUpload {
   /** Text to upload; literal `${`/`%{` are escaped, embedded references resolve at apply time. */
@@ -27,7 +27,7 @@ export interface HostStepOptions {
    * engine.selfValue): terraform_data `input` (terraform_data steps only).
    */
   readonly values?: { readonly [key: string]: string };
-  readonly dependsOn?: ITerraformDependable[];
+  readonly dependsOn?: TerraformResource[];
   readonly uploads?: HostStepUpload[];
   /** Full script text run by remote-exec (starts with a shebang). */
   readonly script?: string;
@@ -58,10 +58,16 @@ export function createHostStep(scope: Construct, id: string, o: HostStepOptions)
   };
   const triggers = escapeAll(o.triggers);
   const values = o.values ? escapeAll(o.values) : undefined;
-  const common = { connection: o.connection, provisioners, dependsOn: o.dependsOn };
+  const common = { connection: o.connection, provisioners };
+  let resource: TerraformResource;
   if (o.engine.resourceType === 'null_resource') {
     if (values) throw new Error(`internal: step ${id} stores values; use the terraform_data engine for it`);
-    return new NullResource(scope, id, { ...common, triggers });
+    resource = new NullResource(scope, id, { ...common, triggers });
+  } else {
+    resource = new DataResource(scope, id, { ...common, triggersReplace: triggers, input: values });
   }
-  return new DataResource(scope, id, { ...common, triggersReplace: triggers, input: values });
+  // depends_on as one deferred list of addresses: cdktf's dependsOn makes a token (with a full
+  // stack trace) per dependency, most of a large stack's synth memory (npm run bench)
+  if (o.dependsOn) resource.addOverride('depends_on', o.dependsOn.length > 0 ? dependencyAddresses(o.dependsOn) : []);
+  return resource;
 }

@@ -2,7 +2,7 @@
  * Turns planned steps into Terraform resources on one host: the create-time steps in order,
  * and the destroy-time teardown. Shared by GitlabRunnerManager and SupportServices.
  */
-import { Annotations, ITerraformDependable, TerraformResource } from 'cdktf';
+import { Annotations, TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
 import { Bastion } from '../../bastion';
 import { StepEngine } from '../../step-engine';
@@ -19,12 +19,12 @@ export function materializeSteps(
   engine: StepEngine,
   host: Bastion,
   steps: readonly PlannedStep[],
-  extraDependsOn: { readonly [stepId: string]: readonly ITerraformDependable[] } = {},
+  extraDependsOn: { readonly [stepId: string]: readonly TerraformResource[] } = {},
 ): { [stepId: string]: TerraformResource } {
   const connection = managerConnection(host);
   const resources: { [stepId: string]: TerraformResource } = {};
   for (const step of steps) {
-    const dependsOn: ITerraformDependable[] = [...step.dependsOn.map((d) => resources[d]), ...(extraDependsOn[step.id] ?? [])];
+    const dependsOn: TerraformResource[] = [...step.dependsOn.map((d) => resources[d]), ...(extraDependsOn[step.id] ?? [])];
     const triggers: { [key: string]: string } = { ...step.triggers };
     for (const ref of step.triggerOnReplace ?? []) triggers[`after_${ref.replace(/-/g, '_')}`] = resources[ref].getStringAttribute('id');
     resources[step.id] = createHostStep(scope, step.id, {
