@@ -56,6 +56,8 @@ for name in "${names[@]}"; do
   value=""
   glr_read_secret "$name" value
   toml_escape "$value" escaped
+  # "@" as \u0040 (the same character to TOML): a secret's value can never form another marker
+  escaped="${escaped//@/\\u0040}"
   content="${content//"$marker"/"$escaped"}"
 done
 unset value escaped

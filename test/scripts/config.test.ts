@@ -97,6 +97,18 @@ describe('apply-config', () => {
     expect(toml.parse(config()).runners[0].cache.s3.SecretKey).toBe('p"a\\ss\tword\u0001&x');
   });
 
+  test('a secret whose value holds another marker gets exactly its own value, never the other secret (@ written as \\u0040)', async () => {
+    root.writeSecret('cache-secret', 'pw@@GLR_SECRET:runner-a-token@@x@y');
+    const r = await apply();
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(config()).toContain('    SecretKey = "pw\\u0040\\u0040GLR_SECRET:runner-a-token\\u0040\\u0040x\\u0040y"\n');
+    expect(config().split(TOKEN).length).toBe(2); // the token only where its own marker was
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const toml = require('smol-toml') as { parse(s: string): any };
+    expect(toml.parse(config()).runners[0].cache.s3.SecretKey).toBe('pw@@GLR_SECRET:runner-a-token@@x@y');
+  });
+
   test('an existing runner config dir is tightened to 0700; a shared dir is only warned about', async () => {
     fs.mkdirSync(path.dirname(root.env.GLR_CONFIG_PATH!), { recursive: true, mode: 0o755 });
     fs.chmodSync(path.dirname(root.env.GLR_CONFIG_PATH!), 0o755);
