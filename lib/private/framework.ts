@@ -106,7 +106,12 @@ export function layoutLength(text: string): number {
 
 /** `text` with every deploy-time reference replaced by `placeholder` (for previews and hashes). */
 export function withoutReferences(text: string, placeholder: string): string {
-  return text.replace(TOKEN_TEXT, () => placeholder);
+  return replaceReferences(text, () => placeholder);
+}
+
+/** `text` with every deploy-time reference (its cdktf token text) replaced by `replace(tokenText)`. */
+export function replaceReferences(text: string, replace: (tokenText: string) => string): string {
+  return text.replace(TOKEN_TEXT, replace);
 }
 
 /**

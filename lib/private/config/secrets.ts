@@ -240,11 +240,16 @@ const ENTRY_HEAD = /^\s*-*([^\s=:]+)(\s*[=:]|\s+)/;
 
 /** The name of a credential entry that has a value (`amazonec2-secret-key` of `--amazonec2-secret-key ...`), else undefined. */
 export function credentialEntryName(entry: string): string | undefined {
+  return credentialHead(entry)?.[1];
+}
+
+/** ENTRY_HEAD's match when `entry` is a credential entry with a value, else undefined. */
+function credentialHead(entry: string): RegExpExecArray | undefined {
   const m = ENTRY_HEAD.exec(entry);
   if (!m || !CREDENTIAL_NAME.test(m[1])) return undefined;
   // a Docker auth config without any credential in it (`{"auths":{}}`, as register writes it) is none
   if (/auth[-_]?config$/i.test(m[1]) && !/"(auth|password|identitytoken|registrytoken)"\s*:/i.test(entry.slice(m[0].length))) return undefined;
-  return m[1];
+  return m;
 }
 
 /**
@@ -252,8 +257,7 @@ export function credentialEntryName(entry: string): string | undefined {
  * `ENTRY_HEAD`), or -1 when the entry is not a credential.
  */
 function credentialValueStart(entry: string): number {
-  const m = ENTRY_HEAD.exec(entry);
-  return m && credentialEntryName(entry) !== undefined ? m[0].length : -1;
+  return credentialHead(entry)?.[0].length ?? -1;
 }
 
 /**

@@ -5,6 +5,7 @@
  * the config model stays the only user; the lead may move it there.
  */
 import { Fn, Token, Tokenization } from 'cdktf';
+import { replaceReferences } from '../framework';
 
 /**
  * `${TfToken[TOKEN.n]}` for a number token: the same text on every call for the same token
@@ -34,7 +35,6 @@ export function listTokenText(list: readonly unknown[]): string {
 }
 
 const TOML_TEXT = new Map<string, string>();
-const STRING_TOKEN = /\$\{TfToken\[[^\]]+\]\}/g;
 
 /**
  * `text` (a string value about to be written between TOML quotes) with each deploy-time
@@ -46,7 +46,7 @@ const STRING_TOKEN = /\$\{TfToken\[[^\]]+\]\}/g;
  * Cached per reference: every render gives the same text.
  */
 export function tomlEscapedReferences(text: string): string {
-  return text.replace(STRING_TOKEN, (tokenText) => {
+  return replaceReferences(text, (tokenText) => {
     let out = TOML_TEXT.get(tokenText);
     if (out === undefined) {
       const json = Fn.trimsuffix(Fn.trimprefix(Fn.jsonencode(tokenText), '\\"'), '\\"'); // cdktf wants the quote escaped
